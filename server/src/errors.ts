@@ -1,0 +1,177 @@
+/**
+ * The one error union of Tollgate and the one classifier that produces it.
+ *
+ * Provider adapters (`providers/*.ts`, the only files that import an SDK) describe an SDK failure as
+ * plain `FailureFacts`; `classify()` turns those facts into exactly one `ProviderError` member. Keeping
+ * SDK classes out of this file keeps the classifier a pure, table-tested function.
+ */
+import { ResponseError } from 'vscode-languageserver';
+import { TollgateErrorCodes, type ErrorData, type ErrorKind, type ProviderId } from './protocol';
+
+/** What a provider adapter could learn about a failed call, independent of the SDK that made it. */
+export interface FailureFacts {
+  /** HTTP status; absent when the request never got one or failed inside a 200 stream. */
+  status?: number;
+  /** The provider's error type (Anthropic `error.type`, OpenAI `error.type`). */
+  type?: string;
+  /** The provider's stable code (OpenAI `error.code`, Anthropic `error.details.error_code`). */
+  code?: string;
+  /** The provider's own explanation, for the log and for messages where it helps. */
+  providerMessage?: string;
+  requestId?: string;
+  /** `retry-after-ms`, else `retry-after` (seconds or an HTTP date), already converted to milliseconds. */
+  retryAfterMs?: number;
+  /** The request was aborted by us (Stop / `$/cancelRequest`). */
+  aborted?: boolean;
+  /** No HTTP response: refused, reset, DNS, TLS. */
+  connectionFailed?: boolean;
+  timedOut?: boolean;
+  /** Where the request went, for network messages. */
+  endpoint?: string;
+}
+
+/**
+ * Every way a Tollgate request fails. Each member carries what its handling and its message need.
+ * Model: copilot-chat's `ChatFetchError`.
+ */
+export type ProviderError =
+  /** The provider throttled us (HTTP 429); wait `retryAfterMs` when it said. */
+  | { kind: 'rateLimited'; retryAfterMs?: number; requestId?: string }
+  /** The provider is overloaded (Anthropic 529 / 503); transient, not our fault. */
+  | { kind: 'overloaded'; retryAfterMs?: number; requestId?: string }
+  /** The prompt plus the output cap does not fit the model's context window. */
+  | { kind: 'contextWindowExceeded'; requestId?: string }
+  /** The provider's safety system blocked the input or the output. Never retried blindly. */
+  | { kind: 'contentFiltered'; requestId?: string }
+  /** The account is out of credit or over a spend limit: waiting will not help. */
+  | { kind: 'quotaExceeded'; requestId?: string }
+  /** The key is missing, wrong, or lacks permission. */
+  | { kind: 'authentication'; missingKey: boolean; requestId?: string }
+  /** The provider rejected the request as malformed (unknown model, bad parameter). */
+  | { kind: 'invalidRequest'; detail: string; requestId?: string }
+  /** No HTTP response: the endpoint is unreachable, refused, or the connection dropped mid-stream. */
+  | { kind: 'network'; endpoint?: string }
+  | { kind: 'timeout'; endpoint?: string }
+  /** The provider failed on its side (HTTP 5xx, an error event inside the stream). */
+  | { kind: 'server'; status?: number; requestId?: string }
+  /** Stop / `$/cancelRequest`. */
+  | { kind: 'canceled' };
+
+/** Anthropic's only signal for a context overflow is the message text (it has no error code for it). */
+const anthropicContextOverflow = /prompt is too long|exceed context limit|context window/i;
+
+/** Maps what an adapter saw to exactly one error kind. */
+export function classify(facts: FailureFacts): ProviderError {
+  const { status, type, code, requestId, retryAfterMs } = facts;
+  if (facts.aborted) {
+    return { kind: 'canceled' };
+  }
+  if (facts.timedOut || status === 408 || status === 504) {
+    return { kind: 'timeout', endpoint: facts.endpoint };
+  }
+  if (facts.connectionFailed) {
+    return { kind: 'network', endpoint: facts.endpoint };
+  }
+  if (code === 'insufficient_quota' || type === 'insufficient_quota' || type === 'billing_error' || status === 402) {
+    return { kind: 'quotaExceeded', requestId };
+  }
+  if (code !== undefined && /spend_limit|credit_balance|usage_limit/.test(code)) {
+    return { kind: 'quotaExceeded', requestId };
+  }
+  if (code === 'context_length_exceeded' || type === 'model_context_window_exceeded') {
+    return { kind: 'contextWindowExceeded', requestId };
+  }
+  if (code === 'content_filter' || type === 'content_filter') {
+    return { kind: 'contentFiltered', requestId };
+  }
+  if (status === 429 || type === 'rate_limit_error' || code === 'rate_limit_exceeded') {
+    return { kind: 'rateLimited', retryAfterMs, requestId };
+  }
+  if (status === 529 || status === 503 || type === 'overloaded_error') {
+    return { kind: 'overloaded', retryAfterMs, requestId };
+  }
+  if (status === 401 || status === 403 || type === 'authentication_error' || type === 'permission_error') {
+    return { kind: 'authentication', missingKey: false, requestId };
+  }
+  if (status === 400 && type === 'invalid_request_error' && anthropicContextOverflow.test(facts.providerMessage ?? '')) {
+    return { kind: 'contextWindowExceeded', requestId };
+  }
+  if (status !== undefined && status >= 400 && status < 500) {
+    return { kind: 'invalidRequest', detail: facts.providerMessage ?? `HTTP ${status}`, requestId };
+  }
+  return { kind: 'server', status, requestId };
+}
+
+/** A provider's name as the user knows it; an OpenAI-compatible server is named by its address. */
+export function providerLabel(provider: ProviderId, baseUrl: string): string {
+  if (provider === 'anthropic') {
+    return baseUrl ? `Anthropic (at ${baseUrl})` : 'Anthropic';
+  }
+  return baseUrl ? `the OpenAI-compatible server at ${baseUrl}` : 'OpenAI';
+}
+
+const keySetting: Record<ProviderId, string> = { anthropic: 'ANTHROPIC_API_KEY', openai: 'OPENAI_API_KEY' };
+const baseUrlSetting: Record<ProviderId, string> = {
+  anthropic: 'tollgate.anthropic.baseUrl',
+  openai: 'tollgate.openai.baseUrl',
+};
+
+/** One complete sentence or two per error: what happened and what to do next. */
+export function describe(error: ProviderError, provider: ProviderId, label: string): string {
+  const wait = (ms?: number) => (ms === undefined ? '' : ` It asked to wait ${Math.ceil(ms / 1000)} s.`);
+  switch (error.kind) {
+    case 'rateLimited':
+      return `${label} is rate-limiting requests (HTTP 429).${wait(error.retryAfterMs)} Try again in a moment.`;
+    case 'overloaded':
+      return `${label} is overloaded right now.${wait(error.retryAfterMs)} Try again in a moment.`;
+    case 'contextWindowExceeded':
+      return `The conversation is too long for the model's context window. Start a new chat or shorten the prompt.`;
+    case 'contentFiltered':
+      return `${label}'s content filter blocked this request or its answer. Rephrase the prompt and try again.`;
+    case 'quotaExceeded':
+      return `Your ${label} account has no quota or credit left. Check its plan and billing, then try again.`;
+    case 'authentication':
+      return error.missingKey
+        ? `No ${label} API key is set. Run "Tollgate: Set API Key" in VS Code, or set ${keySetting[provider]} when running the server on its own.`
+        : `${label} rejected the API key. Run "Tollgate: Set API Key" to enter a valid key.`;
+    case 'invalidRequest':
+      return `${label} rejected the request: "${error.detail}". Check tollgate.model and the other Tollgate settings.`;
+    case 'network':
+      return `Tollgate could not reach ${label}${error.endpoint ? ` at ${error.endpoint}` : ''}, or the connection dropped. Check your network and ${baseUrlSetting[provider]}.`;
+    case 'timeout':
+      return `${label} did not answer in time. Try again, or check ${baseUrlSetting[provider]}.`;
+    case 'server':
+      return `${label} failed on its side${error.status ? ` (HTTP ${error.status})` : ''}. Try again in a moment.`;
+    case 'canceled':
+      return 'The request was stopped.';
+  }
+}
+
+/** The JSON-RPC error a handler returns: the message is also `data.message`; keys are never in it. */
+export function toResponseError(
+  error: ProviderError,
+  provider: ProviderId,
+  label: string,
+  secrets: readonly string[],
+): ResponseError<ErrorData> {
+  const message = redact(describe(error, provider, label), secrets);
+  const data: ErrorData = { kind: error.kind, message, provider };
+  if ('retryAfterMs' in error && error.retryAfterMs !== undefined) {
+    data.retryAfterMs = error.retryAfterMs;
+  }
+  if ('requestId' in error && error.requestId !== undefined) {
+    data.requestId = error.requestId;
+  }
+  const code = error.kind === 'canceled' ? TollgateErrorCodes.canceled : TollgateErrorCodes.requestFailed;
+  return new ResponseError(code, message, data);
+}
+
+/** An error of Tollgate's own making (bad params, bad settings), not a provider's. */
+export function requestError(kind: ErrorKind, message: string): ResponseError<ErrorData> {
+  return new ResponseError(TollgateErrorCodes.requestFailed, message, { kind, message });
+}
+
+/** Provider messages can quote what they were sent; never let a key through. */
+export function redact(text: string, secrets: readonly string[]): string {
+  return secrets.filter((s) => s.length >= 4).reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+}

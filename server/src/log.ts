@@ -1,0 +1,20 @@
+/**
+ * The server's log. It goes to the client as `window/logMessage` (VS Code shows it in the Tollgate
+ * output channel); in `--stdio` mode stdout is the LSP channel, so nothing here ever writes to it.
+ * Callers pass no secrets; `redact` in errors.ts guards provider text.
+ */
+import type { Connection } from 'vscode-languageserver';
+
+export interface Log {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export function connectionLog(connection: Connection): Log {
+  return {
+    info: (message) => connection.console.info(message),
+    warn: (message) => connection.console.warn(message),
+    error: (message) => connection.console.error(message),
+  };
+}

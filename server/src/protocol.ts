@@ -1,0 +1,119 @@
+/**
+ * Every custom LSP message Tollgate speaks, declared once. The server handles and the client sends
+ * through these `.type` objects, never through a string method name. `docs/protocol.md` documents each
+ * method for other editors; `test/unit/protocol-doc.spec.ts` fails when the two list different methods.
+ *
+ * This file is imported by the client too, so it depends on nothing but the LSP protocol package.
+ */
+import { ProtocolRequestType, type PartialResultParams } from 'vscode-languageserver-protocol';
+
+/** The providers Tollgate can call. An OpenAI-compatible server is `openai` plus a base URL. */
+export type ProviderId = 'anthropic' | 'openai';
+
+export interface ChatMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+/** `partialResultToken` (from `PartialResultParams`) is where the answer's deltas stream. */
+export interface ChatParams extends PartialResultParams {
+  messages: ChatMessage[];
+  /** Instructions sent as the provider's system prompt. */
+  system?: string;
+  /** Overrides `tollgate.provider` for this call. */
+  provider?: ProviderId;
+  /** Overrides `tollgate.model` for this call. */
+  model?: string;
+  /** Overrides `tollgate.maxTokens` for this call. */
+  maxTokens?: number;
+}
+
+/** Tokens as they are billed, the same for both providers (see `docs/protocol.md`). */
+export interface Usage {
+  /** Input tokens billed at the full input price (OpenAI: prompt minus cached; Anthropic: input_tokens). */
+  inputTokens: number;
+  /** All output, reasoning tokens included. */
+  outputTokens: number;
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+}
+
+/**
+ * Why the model stopped, the same words for both providers:
+ * - `end`: the model finished its answer;
+ * - `maxTokens`: the output cap (`maxTokens`) cut it short;
+ * - `stopSequence`: a stop sequence matched;
+ * - `refusal`: the model declined; `text` holds the refusal;
+ * - `contextWindowExceeded`: the model ran out of context window while answering;
+ * - `other`: anything else the provider reported (tool use, a pause).
+ */
+export type StopReason = 'end' | 'maxTokens' | 'stopSequence' | 'refusal' | 'contextWindowExceeded' | 'other';
+
+export interface ChatResult {
+  /** The whole answer: exactly the concatenation of every streamed delta. */
+  text: string;
+  stopReason: StopReason;
+  usage: Usage;
+  /** USD. 0 until pricing lands (see the budget issue). */
+  costUsd: number;
+  /** Provider calls made, the first included. */
+  attempts: number;
+}
+
+/** One streamed piece of the answer. Partial results carry one of these or an array of them. */
+export interface ChatDelta {
+  text: string;
+}
+
+export type ChatPartialResult = ChatDelta | ChatDelta[];
+
+/**
+ * What went wrong, as one word a client can switch on. Every provider failure maps to exactly one
+ * (`server/src/errors.ts`, `classify()`).
+ */
+export type ErrorKind =
+  | 'rateLimited'
+  | 'overloaded'
+  | 'contextWindowExceeded'
+  | 'contentFiltered'
+  | 'quotaExceeded'
+  | 'authentication'
+  | 'invalidRequest'
+  | 'network'
+  | 'timeout'
+  | 'server'
+  | 'schemaInvalid'
+  | 'budgetExceeded'
+  | 'rateLimitedLocal'
+  | 'canceled';
+
+/** The `data` of every JSON-RPC error Tollgate returns. */
+export interface ErrorData {
+  kind: ErrorKind;
+  /** A complete sentence: what happened and what to do next. Never contains an API key. */
+  message: string;
+  /** How long the provider asked us to wait, when it said. */
+  retryAfterMs?: number;
+  /** The provider's request id, for support tickets. */
+  requestId?: string;
+  /** The daily budget that would be exceeded. */
+  limitUsd?: number;
+  /** The provider that failed, when one was called. */
+  provider?: ProviderId;
+}
+
+/**
+ * JSON-RPC error codes. Application codes stay outside the reserved −32899…−32000 range; cancellation
+ * uses LSP's RequestCancelled (−32800) so generic clients recognise it.
+ */
+export const TollgateErrorCodes = {
+  /** Any failure described by `ErrorData.kind` other than cancellation. */
+  requestFailed: 1000,
+  canceled: -32800,
+} as const;
+
+/** Client → server. Streams the answer as partial results; resolves with usage, cost and attempts. */
+export namespace ChatRequest {
+  export const method = 'tollgate/chat' as const;
+  export const type = new ProtocolRequestType<ChatParams, ChatResult, ChatPartialResult, ErrorData, void>(method);
+}

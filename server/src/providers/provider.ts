@@ -1,0 +1,44 @@
+/**
+ * What the chat handler needs from a provider, independent of its SDK. `anthropic.ts` and `openai.ts`
+ * implement it; they are the only files that import an SDK.
+ */
+import type { FailureFacts } from '../errors';
+import type { ChatMessage, StopReason, Usage } from '../protocol';
+
+export interface ProviderCall {
+  model: string;
+  system?: string;
+  messages: ChatMessage[];
+  maxTokens: number;
+}
+
+export interface StreamedAnswer {
+  stopReason: StopReason;
+  usage: Usage;
+  requestId?: string;
+}
+
+export interface Provider {
+  /**
+   * Streams one answer, calling `onText` with each piece of text in order, and resolves once the
+   * provider said it finished. Aborting `signal` closes the HTTP request. Rejects with `ProviderFailure`.
+   */
+  streamChat(call: ProviderCall, onText: (text: string) => void, signal: AbortSignal): Promise<StreamedAnswer>;
+}
+
+export interface ProviderOptions {
+  apiKey: string;
+  /** Empty for the provider's own endpoint. */
+  baseUrl: string;
+}
+
+/** A failed provider call, described by the facts `classify()` needs. */
+export class ProviderFailure extends Error {
+  constructor(
+    readonly facts: FailureFacts,
+    cause?: unknown,
+  ) {
+    super(facts.providerMessage ?? 'The provider call failed.', { cause });
+    this.name = 'ProviderFailure';
+  }
+}

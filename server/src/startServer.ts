@@ -1,0 +1,55 @@
+/**
+ * Wires a connection to Tollgate's handlers. Used by `server.ts` (the process entry) and by the unit
+ * tests, which run the server in-process over in-memory streams.
+ */
+import { type Connection, ErrorCodes, ResponseError } from 'vscode-languageserver';
+import { version } from '../../package.json';
+import { createChatHandler } from './chat';
+import type { ServerEnvironment } from './environment';
+import { connectionLog } from './log';
+import { ChatRequest } from './protocol';
+import { createProvider as defaultProviderFactory, type ProviderFactory } from './providers';
+import { SettingsSource } from './settingsSource';
+
+/** Every request method this server answers, for the unknown-method message. */
+const handledMethods = [ChatRequest.method];
+
+export function startServer(
+  connection: Connection,
+  environment: ServerEnvironment,
+  createProvider: ProviderFactory = defaultProviderFactory,
+): void {
+  const log = connectionLog(connection);
+  const settings = new SettingsSource(connection, log);
+
+  connection.onInitialize((params) => {
+    settings.initialize(params);
+    return { capabilities: {}, serverInfo: { name: 'tollgate', version } };
+  });
+  connection.onInitialized(() => {
+    settings.listen();
+    const keys = Object.keys(environment.apiKeys).join(', ') || 'none';
+    log.info(`Tollgate server ${version} ready. API keys present for: ${keys}. Storage: ${environment.storageDir}`);
+  });
+
+  connection.onRequest(
+    ChatRequest.type,
+    createChatHandler({
+      settings: () => settings.settings,
+      apiKeys: environment.apiKeys,
+      createProvider,
+      log,
+      sendDelta: (token, delta) => void connection.sendProgress(ChatRequest.type, token, delta),
+    }),
+  );
+
+  // vscode-jsonrpc would answer "Unhandled method"; say what exists and where it is documented instead.
+  connection.onRequest((method) => {
+    return new ResponseError(
+      ErrorCodes.MethodNotFound,
+      `Tollgate's language server has no method "${method}". It handles ${handledMethods.join(', ')}; see docs/protocol.md.`,
+    );
+  });
+
+  connection.listen();
+}

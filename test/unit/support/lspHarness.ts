@@ -1,0 +1,140 @@
+/**
+ * Runs Tollgate's language server in-process over two in-memory streams and talks to it the way an
+ * editor does: initialize with settings, answer `workspace/configuration`, record `window/*` messages,
+ * and send `tollgate/chat` with a partial-result token.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import {
+  CancellationTokenSource,
+  ConfigurationRequest,
+  createProtocolConnection,
+  DidChangeConfigurationNotification,
+  InitializedNotification,
+  InitializeRequest,
+  LogMessageNotification,
+  type ProtocolConnection,
+  RegistrationRequest,
+  ResponseError,
+  ShowMessageNotification,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver-protocol/node';
+import type { ApiKeys } from '../../../server/src/environment';
+import { ChatRequest, type ChatDelta, type ChatParams, type ChatResult, type ErrorData } from '../../../server/src/protocol';
+import { startServer } from '../../../server/src/startServer';
+
+export interface ChatOutcome {
+  result?: ChatResult;
+  error?: ResponseError<ErrorData>;
+  /** Every partial result, flattened, in arrival order. */
+  deltas: ChatDelta[];
+  /** The deltas joined: what a UI would show. */
+  streamedText: string;
+}
+
+export interface ServerUnderTest {
+  connection: ProtocolConnection;
+  /** Messages the server showed the user (`window/showMessage`). */
+  shownMessages: string[];
+  /** The server's log (`window/logMessage`). */
+  logLines: string[];
+  chat(params: ChatParams, options?: { cancel?: CancellationTokenSource }): Promise<ChatOutcome>;
+  /** Replaces the editor's `tollgate` section and tells the server, as VS Code does on a change. */
+  changeSettings(settings: Record<string, unknown>): Promise<void>;
+  close(): void;
+}
+
+export async function startServerUnderTest(options: {
+  apiKeys?: ApiKeys;
+  settings?: Record<string, unknown>;
+}): Promise<ServerUnderTest> {
+  const toServer = new PassThrough();
+  const toClient = new PassThrough();
+  const serverConnection = createConnection(
+    ProposedFeatures.all,
+    new StreamMessageReader(toServer),
+    new StreamMessageWriter(toClient),
+  );
+  startServer(serverConnection, {
+    apiKeys: options.apiKeys ?? {},
+    storageDir: mkdtempSync(join(tmpdir(), 'tollgate-storage-')),
+  });
+
+  const connection = createProtocolConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
+  let settings: Record<string, unknown> = options.settings ?? {};
+  const shownMessages: string[] = [];
+  const logLines: string[] = [];
+  connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => settings));
+  connection.onRequest(RegistrationRequest.type, () => undefined);
+  connection.onNotification(ShowMessageNotification.type, (message) => {
+    shownMessages.push(message.message);
+  });
+  connection.onNotification(LogMessageNotification.type, (message) => {
+    logLines.push(message.message);
+  });
+  connection.listen();
+
+  await connection.sendRequest(InitializeRequest.type, {
+    processId: null,
+    rootUri: null,
+    capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } },
+    initializationOptions: { settings },
+  });
+  await connection.sendNotification(InitializedNotification.type, {});
+
+  return {
+    connection,
+    shownMessages,
+    logLines,
+    async chat(params, { cancel } = {}) {
+      const partialResultToken = randomUUID();
+      const deltas: ChatDelta[] = [];
+      const subscription = connection.onProgress(ChatRequest.type, partialResultToken, (value) => {
+        deltas.push(...(Array.isArray(value) ? value : [value]));
+      });
+      const outcome: ChatOutcome = { deltas, streamedText: '' };
+      try {
+        outcome.result = await connection.sendRequest(
+          ChatRequest.type,
+          { ...params, partialResultToken },
+          (cancel ?? new CancellationTokenSource()).token,
+        );
+      } catch (error) {
+        if (!(error instanceof ResponseError)) {
+          throw error;
+        }
+        outcome.error = error as ResponseError<ErrorData>;
+      } finally {
+        subscription.dispose();
+      }
+      outcome.streamedText = deltas.map((d) => d.text).join('');
+      return outcome;
+    },
+    async changeSettings(next) {
+      settings = next;
+      await connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    },
+    close() {
+      connection.dispose();
+      serverConnection.dispose();
+      toServer.destroy();
+      toClient.destroy();
+    },
+  };
+}
+
+/** Resolves once `condition()` holds, polling briefly; fails with `what` after `timeoutMs`. */
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out waiting for ${what}.`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
