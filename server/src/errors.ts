@@ -87,7 +87,7 @@ export function classify(facts: FailureFacts): ProviderError {
   if (status === 429 || type === 'rate_limit_error' || code === 'rate_limit_exceeded') {
     return { kind: 'rateLimited', retryAfterMs, requestId };
   }
-  if (status === 529 || status === 503 || type === 'overloaded_error') {
+  if (status === 529 || status === 503 || type === 'overloaded_error' || code === 'server_is_overloaded') {
     return { kind: 'overloaded', retryAfterMs, requestId };
   }
   if (status === 401 || status === 403 || type === 'authentication_error' || type === 'permission_error') {
@@ -136,8 +136,11 @@ export function describe(error: ProviderError, provider: ProviderId, label: stri
         : `${label} rejected the API key. Run "Tollgate: Set API Key" to enter a valid key.`;
     case 'invalidRequest':
       return `${label} rejected the request: "${error.detail}". Check tollgate.model and the other Tollgate settings.`;
-    case 'network':
-      return `Tollgate could not reach ${label}${error.endpoint ? ` at ${error.endpoint}` : ''}, or the connection dropped. Check your network and ${baseUrlSetting[provider]}.`;
+    case 'network': {
+      // A custom endpoint is already in the label; the provider's own one is worth naming.
+      const where = error.endpoint && !label.includes(error.endpoint) ? ` at ${error.endpoint}` : '';
+      return `Tollgate could not reach ${label}${where}, or the connection dropped. Check your network and ${baseUrlSetting[provider]}.`;
+    }
     case 'timeout':
       return `${label} did not answer in time. Try again, or check ${baseUrlSetting[provider]}.`;
     case 'server':

@@ -7,4 +7,11 @@ import { readEnvironment } from './environment';
 import { startServer } from './startServer';
 
 // createConnection reads the transport (--stdio, --node-ipc, --socket) from the command line.
-startServer(createConnection(ProposedFeatures.all), readEnvironment(process.argv, process.env));
+const connection = createConnection(ProposedFeatures.all);
+
+// A stray rejection must not take down every chat in flight: log it and keep serving.
+process.on('unhandledRejection', (reason) => {
+  connection.console.error(`Unhandled rejection in the Tollgate server: ${String(reason)}`);
+});
+
+startServer(connection, readEnvironment(process.argv, process.env));

@@ -8,6 +8,8 @@ import {
   type Connection,
   DidChangeConfigurationNotification,
   type InitializeParams,
+  MessageType,
+  ShowMessageNotification,
 } from 'vscode-languageserver';
 import type { Log } from './log';
 import { defaultSettings, sanitiseSettings, type Settings } from './settings';
@@ -36,7 +38,9 @@ export class SettingsSource {
   /** Call from `onInitialized`: asks to be told of changes, then listens for them. */
   listen(): void {
     if (this.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
-      void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'tollgate' });
+      this.connection.client
+        .register(DidChangeConfigurationNotification.type, { section: 'tollgate' })
+        .catch((error: unknown) => this.log.warn(`The editor refused to send settings changes: ${String(error)}`));
     }
     this.connection.onDidChangeConfiguration(async (change) => {
       if (this.capabilities.workspace?.configuration) {
@@ -59,7 +63,8 @@ export class SettingsSource {
       this.log.warn(problem);
       if (!this.shownProblems.has(problem)) {
         this.shownProblems.add(problem);
-        void this.connection.window.showWarningMessage(problem);
+        // A notification, not `showWarningMessage` (a request): nothing waits on the user's dismissal.
+        void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: problem });
       }
     }
   }

@@ -18,6 +18,7 @@ const cases: [string, FailureFacts, string][] = [
   ['Anthropic 529', { status: 529, type: 'overloaded_error' }, 'overloaded'],
   ['Anthropic overloaded inside a stream', { type: 'overloaded_error' }, 'overloaded'],
   ['OpenAI 503', { status: 503, type: 'server_error' }, 'overloaded'],
+  ['OpenAI overloaded inside a stream', { type: 'service_unavailable_error', code: 'server_is_overloaded' }, 'overloaded'],
   ['HTTP 500', { status: 500, type: 'api_error' }, 'server'],
   ['OpenAI server_error inside a stream', { type: 'server_error' }, 'server'],
   ['401', { status: 401, type: 'authentication_error' }, 'authentication'],

@@ -9,9 +9,10 @@ const root = join(import.meta.dirname, '..', '..');
 const doc = readFileSync(join(root, 'docs', 'protocol.md'), 'utf8');
 
 function declaredMethods(): string[] {
-  return Object.values(protocol)
-    .filter((value): value is { method: string } => typeof (value as { method?: unknown }).method === 'string')
-    .map((value) => value.method)
+  const exported: unknown[] = Object.values(protocol);
+  return exported
+    .map((value) => (value as { method?: unknown }).method)
+    .filter((method): method is string => typeof method === 'string')
     .sort();
 }
 

@@ -33,11 +33,12 @@ export function toProviderFailure(
   signal: AbortSignal,
   endpoint: string,
 ): ProviderFailure {
-  if (error instanceof ProviderFailure) {
-    return error;
-  }
+  // Checked first: an aborted SDK stream may simply end, which the adapter reports as a cut-short stream.
   if (signal.aborted || error instanceof classes.APIUserAbortError) {
     return new ProviderFailure({ aborted: true }, error);
+  }
+  if (error instanceof ProviderFailure) {
+    return error;
   }
   if (error instanceof classes.APIConnectionTimeoutError) {
     return new ProviderFailure({ timedOut: true, endpoint }, error);

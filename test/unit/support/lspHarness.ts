@@ -43,8 +43,11 @@ export interface ServerUnderTest {
   shownMessages: string[];
   /** The server's log (`window/logMessage`). */
   logLines: string[];
-  chat(params: ChatParams, options?: { cancel?: CancellationTokenSource }): Promise<ChatOutcome>;
-  /** Replaces the editor's `tollgate` section and tells the server, as VS Code does on a change. */
+  chat(
+    params: ChatParams,
+    options?: { cancel?: CancellationTokenSource; onDelta?: (streamedSoFar: string) => void },
+  ): Promise<ChatOutcome>;
+  /** Replaces the editor's `tollgate` section, tells the server, and waits until it has re-read it. */
   changeSettings(settings: Record<string, unknown>): Promise<void>;
   close(): void;
 }
@@ -69,7 +72,11 @@ export async function startServerUnderTest(options: {
   let settings: Record<string, unknown> = options.settings ?? {};
   const shownMessages: string[] = [];
   const logLines: string[] = [];
-  connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => settings));
+  let settingsPulled: (() => void) | undefined;
+  connection.onRequest(ConfigurationRequest.type, (params) => {
+    setImmediate(() => settingsPulled?.());
+    return params.items.map(() => settings);
+  });
   connection.onRequest(RegistrationRequest.type, () => undefined);
   connection.onNotification(ShowMessageNotification.type, (message) => {
     shownMessages.push(message.message);
@@ -91,11 +98,12 @@ export async function startServerUnderTest(options: {
     connection,
     shownMessages,
     logLines,
-    async chat(params, { cancel } = {}) {
+    async chat(params, { cancel, onDelta } = {}) {
       const partialResultToken = randomUUID();
       const deltas: ChatDelta[] = [];
       const subscription = connection.onProgress(ChatRequest.type, partialResultToken, (value) => {
         deltas.push(...(Array.isArray(value) ? value : [value]));
+        onDelta?.(deltas.map((d) => d.text).join(''));
       });
       const outcome: ChatOutcome = { deltas, streamedText: '' };
       try {
@@ -117,7 +125,10 @@ export async function startServerUnderTest(options: {
     },
     async changeSettings(next) {
       settings = next;
+      // Resolves once the server has pulled the new section, as VS Code's server would see it.
+      const pulled = new Promise<void>((resolve) => (settingsPulled = resolve));
       await connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+      await pulled;
     },
     close() {
       connection.dispose();

@@ -1,0 +1,126 @@
+/**
+ * The server as a program: `node dist/server/server.js --stdio`, built fresh from source, with keys from
+ * the environment. Its stdout must hold nothing but LSP frames, and a key must never appear in its output.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { build } from 'esbuild';
+import {
+  createProtocolConnection,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  LogMessageNotification,
+  type ProtocolConnection,
+  ShowMessageNotification,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver-protocol/node';
+import { ChatRequest, type ChatDelta } from '../../server/src/protocol';
+import { type FakeProvider, startFakeProvider } from '../fake-provider';
+
+const key = 'sk-ant-process-test-24680';
+const root = join(import.meta.dirname, '..', '..');
+let fake: FakeProvider;
+let child: ChildProcessWithoutNullStreams;
+let connection: ProtocolConnection;
+const stdout: Buffer[] = [];
+let stderr = '';
+const shown: string[] = [];
+const logged: string[] = [];
+
+before(async () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'tollgate-server-bundle-'));
+  await build({
+    entryPoints: { server: join(root, 'server/src/server.ts') },
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    logLevel: 'silent',
+  });
+  fake = await startFakeProvider();
+  child = spawn(process.execPath, [join(outdir, 'server.js'), '--stdio', '--storage', join(outdir, 'storage')], {
+    env: { PATH: process.env['PATH'], ANTHROPIC_API_KEY: key },
+  });
+  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  connection.onNotification(ShowMessageNotification.type, (m) => {
+    shown.push(m.message);
+  });
+  connection.onNotification(LogMessageNotification.type, (m) => {
+    logged.push(m.message);
+  });
+  connection.listen();
+  await connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: {},
+    initializationOptions: { settings: { anthropic: { baseUrl: fake.anthropicBaseUrl }, maxTokens: 'lots' } },
+  });
+  await connection.sendNotification(InitializedNotification.type, {});
+});
+
+after(async () => {
+  child.kill();
+  await fake.close();
+});
+
+test('streams a chat answer with the key from ANTHROPIC_API_KEY', async () => {
+  fake.enqueue({ type: 'text', chunks: ['from ', 'the ', 'process ✓'] });
+  const deltas: ChatDelta[] = [];
+  connection.onProgress(ChatRequest.type, 'p1', (value) => {
+    deltas.push(...(Array.isArray(value) ? value : [value]));
+  });
+  const result = await connection.sendRequest(ChatRequest.type, {
+    messages: [{ role: 'user', content: 'hi' }],
+    partialResultToken: 'p1',
+  });
+  assert.equal(result.text, 'from the process ✓');
+  assert.equal(deltas.map((d) => d.text).join(''), 'from the process ✓');
+  const request = fake.requests.at(-1);
+  assert.equal(request?.headers['authorization'], `Bearer ${key}`);
+  // The malformed maxTokens fell back to the default.
+  assert.equal((request?.body as { max_tokens?: number }).max_tokens, 1024);
+});
+
+test('a malformed setting is shown to the user, naming the setting', () => {
+  assert.ok(
+    shown.some((m) => /tollgate\.maxTokens has the value "lots".*uses 1024/.test(m)),
+    `shown: ${JSON.stringify(shown)}`,
+  );
+});
+
+test('an unknown method is answered, and the server keeps running', async () => {
+  await assert.rejects(connection.sendRequest('tollgate/unknown', {}), /no method "tollgate\/unknown"/);
+  const answer = await connection.sendRequest(ChatRequest.type, { messages: [{ role: "user", content: "still there?" }] });
+  assert.equal(typeof answer.text, "string");
+});
+
+test('stdout holds only LSP frames, and no output contains the key', async () => {
+  await connection.sendRequest(ShutdownRequest.type);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await connection.sendNotification(ExitNotification.type);
+  assert.equal(await exited, 0);
+
+  let bytes = Buffer.concat(stdout);
+  let frames = 0;
+  while (bytes.length > 0) {
+    const header = /^Content-Length: (\d+)\r\n(?:[^\r\n]+\r\n)*\r\n/.exec(bytes.toString('latin1'));
+    assert.ok(header, `stdout holds something that is not an LSP frame: ${bytes.subarray(0, 80).toString()}`);
+    const start = header[0].length;
+    const length = Number(header[1]);
+    JSON.parse(bytes.subarray(start, start + length).toString('utf8'));
+    bytes = bytes.subarray(start + length);
+    frames++;
+  }
+  assert.ok(frames > 3);
+  const everything = Buffer.concat(stdout).toString() + stderr + logged.join('\n');
+  assert.ok(!everything.includes(key), 'the API key appeared in the server output');
+});
