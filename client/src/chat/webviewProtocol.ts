@@ -1,0 +1,72 @@
+/**
+ * Every message between the chat webview and the extension host, declared once. The webview imports this
+ * file with `import type` only; the host validates what the webview sends with `webviewMessageSchema`,
+ * because the webview is untrusted input.
+ */
+import { z } from 'zod';
+import type { ErrorKind } from '../../../server/src/protocol';
+import { maxPromptLength } from './limits';
+
+export { maxPromptLength };
+
+/** Webview → host. */
+export const webviewMessageSchema = z.discriminatedUnion('type', [
+  /** The webview has loaded and wants the transcript (first show, or reshown after being hidden). */
+  z.strictObject({ type: z.literal('ready') }),
+  /** The user sent a prompt. */
+  z.strictObject({
+    type: z.literal('send'),
+    text: z
+      .string()
+      .max(maxPromptLength)
+      .refine((text) => text.trim().length > 0, 'must not be blank'),
+  }),
+  /** The user pressed Stop. */
+  z.strictObject({ type: z.literal('stop') }),
+  /** The user clicked an action offered next to an error. */
+  z.strictObject({ type: z.literal('runAction'), action: z.enum(['setApiKey', 'showServerOutput']) }),
+]);
+
+export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
+export type ErrorAction = Extract<WebviewMessage, { type: 'runAction' }>['action'];
+
+/** How a message in the transcript ended, or that it has not yet. */
+export type EntryState = 'streaming' | 'done' | 'stopped' | 'error';
+
+export interface EntryError {
+  kind: ErrorKind | 'serverStopped';
+  /** A complete sentence for the user. */
+  message: string;
+  /** A button offered with the error. */
+  action?: ErrorAction;
+}
+
+export interface TranscriptEntry {
+  id: string;
+  role: 'user' | 'assistant';
+  text: string;
+  state: EntryState;
+  error?: EntryError;
+}
+
+/** What the header shows. */
+export interface ViewStatus {
+  provider: string;
+  model: string;
+  /** The offline-demo label, when answers come from the fake provider. */
+  offlineDemoLabel?: string;
+  /** A request is running: Send is disabled and Stop enabled. */
+  busy: boolean;
+}
+
+/** Host → webview. Only `restore` carries the whole transcript; streaming sends appended text only. */
+export type HostMessage =
+  | { type: 'restore'; entries: TranscriptEntry[]; status: ViewStatus }
+  | { type: 'status'; status: ViewStatus }
+  | { type: 'append'; entry: TranscriptEntry }
+  /** Text to append to a streaming entry: every delta of one frame, concatenated. */
+  | { type: 'delta'; id: string; text: string }
+  /** The entry finished. `text`, when present, replaces the streamed text (the server's final word). */
+  | { type: 'finish'; id: string; state: Exclude<EntryState, 'streaming'>; error?: EntryError; text?: string }
+  /** Puts a prompt back in the input box, so a failed prompt can be sent again. */
+  | { type: 'restorePrompt'; text: string };

@@ -1,0 +1,152 @@
+/**
+ * The transcript in the DOM. Only the message that is streaming is re-rendered, at most once per
+ * animation frame; finished messages are never touched again, so a long chat does not flicker or slow.
+ */
+import type { EntryError, HostMessage, TranscriptEntry } from '../src/chat/webviewProtocol';
+import { renderMarkdown } from './markdown';
+
+type FinishMessage = Extract<HostMessage, { type: 'finish' }>;
+
+interface RenderedEntry {
+  entry: TranscriptEntry;
+  element: HTMLElement;
+  body: HTMLElement;
+}
+
+const actionLabels = { setApiKey: 'Set API Key', showServerOutput: 'Show Server Output' } as const;
+
+export class Transcript {
+  private readonly rendered = new Map<string, RenderedEntry>();
+  private readonly dirty = new Set<string>();
+  private frame: number | undefined;
+
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly onAction: (action: NonNullable<EntryError['action']>) => void,
+  ) {}
+
+  restore(entries: TranscriptEntry[]): void {
+    this.cancelFrame();
+    this.rendered.clear();
+    this.container.replaceChildren();
+    for (const entry of entries) {
+      this.append(entry);
+    }
+  }
+
+  append(entry: TranscriptEntry): void {
+    const element = document.createElement('article');
+    element.className = `message ${entry.role}`;
+    element.dataset['testid'] = `message-${entry.role}`;
+    element.dataset['id'] = entry.id;
+    const body = document.createElement('div');
+    body.className = 'body';
+    element.append(body);
+    const rendered: RenderedEntry = { entry: { ...entry }, element, body };
+    this.rendered.set(entry.id, rendered);
+    this.renderBody(rendered);
+    this.renderEnding(rendered);
+    this.container.append(element);
+    this.scrollToEnd();
+  }
+
+  appendText(id: string, text: string): void {
+    const rendered = this.rendered.get(id);
+    if (!rendered) {
+      return; // A delta for a message this view never had (it was rebuilt meanwhile): the restore has it.
+    }
+    rendered.entry.text += text;
+    this.dirty.add(id);
+    this.frame ??= requestAnimationFrame(() => this.renderDirty());
+  }
+
+  finish(message: FinishMessage): void {
+    const rendered = this.rendered.get(message.id);
+    if (!rendered) {
+      return;
+    }
+    if (message.text !== undefined) {
+      rendered.entry.text = message.text;
+    }
+    rendered.entry.state = message.state;
+    if (message.error) {
+      rendered.entry.error = message.error;
+    }
+    // Render now, before the state changes, so whoever waits for data-state="done" sees the final text.
+    this.dirty.delete(message.id);
+    this.renderBody(rendered);
+    this.renderEnding(rendered);
+  }
+
+  private renderDirty(): void {
+    this.frame = undefined;
+    for (const id of this.dirty) {
+      const rendered = this.rendered.get(id);
+      if (rendered) {
+        this.renderBody(rendered);
+      }
+    }
+    this.dirty.clear();
+  }
+
+  private renderBody({ entry, body }: RenderedEntry): void {
+    const stickToEnd = this.isAtEnd();
+    if (entry.role === 'user') {
+      body.textContent = entry.text; // the user's own words, shown as typed
+    } else {
+      body.innerHTML = renderMarkdown(entry.text);
+    }
+    if (stickToEnd) {
+      this.scrollToEnd();
+    }
+  }
+
+  /** The state attribute and, for a stopped or failed answer, the notice under it. */
+  private renderEnding({ entry, element }: RenderedEntry): void {
+    element.querySelector('.ending')?.remove();
+    if (entry.state === 'stopped') {
+      element.append(notice('stopped', 'Stopped.'));
+    } else if (entry.state === 'error' && entry.error) {
+      const error = notice('error', entry.error.message);
+      error.setAttribute('role', 'alert');
+      error.dataset['kind'] = entry.error.kind;
+      const action = entry.error.action;
+      if (action) {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'secondary';
+        button.dataset['testid'] = 'error-action';
+        button.textContent = actionLabels[action];
+        button.addEventListener('click', () => this.onAction(action));
+        error.append(' ', button);
+      }
+      element.append(error);
+    }
+    element.dataset['state'] = entry.state;
+  }
+
+  private isAtEnd(): boolean {
+    const { scrollHeight, scrollTop, clientHeight } = this.container;
+    return scrollHeight - scrollTop - clientHeight < 40;
+  }
+
+  private scrollToEnd(): void {
+    this.container.scrollTop = this.container.scrollHeight;
+  }
+
+  private cancelFrame(): void {
+    if (this.frame !== undefined) {
+      cancelAnimationFrame(this.frame);
+      this.frame = undefined;
+    }
+    this.dirty.clear();
+  }
+}
+
+function notice(testId: string, text: string): HTMLElement {
+  const element = document.createElement('div');
+  element.className = `ending ${testId}`;
+  element.dataset['testid'] = testId;
+  element.textContent = text;
+  return element;
+}
