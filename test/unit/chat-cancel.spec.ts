@@ -2,25 +2,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
-import { type FakeProvider, startFakeProvider } from '../fake-provider';
-import { type ServerUnderTest, startServerUnderTest, waitUntil } from './support/lspHarness';
+import type { FakeProvider } from '../fake-provider';
+import { type ServerUnderTest, startAgainstFake, waitUntil } from './support/lspHarness';
 
 for (const provider of ['anthropic', 'openai'] as const) {
   describe(`cancel a ${provider} stream`, () => {
     let fake: FakeProvider;
     let server: ServerUnderTest;
+    let close: () => Promise<void>;
 
     before(async () => {
-      fake = await startFakeProvider();
-      server = await startServerUnderTest({
-        apiKeys: { [provider]: 'sk-test' },
-        settings: { provider, anthropic: { baseUrl: fake.anthropicBaseUrl }, openai: { baseUrl: fake.openaiBaseUrl } },
-      });
+      ({ fake, server, close } = await startAgainstFake(provider, 'sk-test'));
     });
-    after(async () => {
-      server.close();
-      await fake.close();
-    });
+    after(() => close());
 
     test('$/cancelRequest closes the provider socket and answers canceled (-32800)', async () => {
       fake.enqueue({ type: 'stall', chunks: ['Thinking', ' about it'] });

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ErrorKind } from '../../server/src/protocol';
-import { type FakeProvider, type HttpErrorKind, startFakeProvider } from '../fake-provider';
-import { type ServerUnderTest, startServerUnderTest } from './support/lspHarness';
+import type { FakeProvider, HttpErrorKind } from '../fake-provider';
+import { type ServerUnderTest, startAgainstFake, startServerUnderTest } from './support/lspHarness';
 
 const key = 'sk-test-secret-987654';
 const hello = [{ role: 'user' as const, content: 'hello' }];
@@ -26,18 +26,12 @@ for (const provider of ['anthropic', 'openai'] as const) {
   describe(`tollgate/chat errors from ${provider}`, () => {
     let fake: FakeProvider;
     let server: ServerUnderTest;
+    let close: () => Promise<void>;
 
     before(async () => {
-      fake = await startFakeProvider();
-      server = await startServerUnderTest({
-        apiKeys: { [provider]: key },
-        settings: { provider, anthropic: { baseUrl: fake.anthropicBaseUrl }, openai: { baseUrl: fake.openaiBaseUrl } },
-      });
+      ({ fake, server, close } = await startAgainstFake(provider, key));
     });
-    after(async () => {
-      server.close();
-      await fake.close();
-    });
+    after(() => close());
 
     for (const [fakeError, kind] of httpErrors) {
       // Anthropic has no content filter error; its filtering is a refusal (see chat-streaming).

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type FakeProvider, startFakeProvider, type WireQuirks } from '../fake-provider';
-import { type ServerUnderTest, startServerUnderTest } from './support/lspHarness';
+import type { FakeProvider, WireQuirks } from '../fake-provider';
+import { type ServerUnderTest, startAgainstFake } from './support/lspHarness';
 
 const chunks = ['Hel', 'lo, ', '東京', ' — café ☕', ' and 🧪 emoji', '\n\n```ts\nconst a = 1;\n```'];
 const expected = chunks.join('');
@@ -24,18 +24,12 @@ for (const provider of ['anthropic', 'openai'] as const) {
   describe(`tollgate/chat streams from ${provider}`, () => {
     let fake: FakeProvider;
     let server: ServerUnderTest;
+    let close: () => Promise<void>;
 
     before(async () => {
-      fake = await startFakeProvider();
-      server = await startServerUnderTest({
-        apiKeys: { [provider]: 'sk-test-key-123' },
-        settings: { provider, anthropic: { baseUrl: fake.anthropicBaseUrl }, openai: { baseUrl: fake.openaiBaseUrl } },
-      });
+      ({ fake, server, close } = await startAgainstFake(provider, 'sk-test-key-123'));
     });
-    after(async () => {
-      server.close();
-      await fake.close();
-    });
+    after(() => close());
 
     for (const [name, wire] of quirks) {
       test(`${name}: every character arrives once, in order`, async () => {

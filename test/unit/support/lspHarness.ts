@@ -25,6 +25,8 @@ import {
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 import type { ApiKeys } from '../../../server/src/environment';
+import type { ProviderId } from '../../../server/src/protocol';
+import { type FakeProvider, startFakeProvider } from '../../fake-provider';
 import { ChatRequest, type ChatDelta, type ChatParams, type ChatResult, type ErrorData } from '../../../server/src/protocol';
 import { startServer } from '../../../server/src/startServer';
 
@@ -148,4 +150,24 @@ export async function waitUntil(condition: () => boolean, what: string, timeoutM
     }
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/** A fake provider and a server configured to call it for `provider` with `apiKey`. */
+export async function startAgainstFake(
+  provider: ProviderId,
+  apiKey: string,
+): Promise<{ fake: FakeProvider; server: ServerUnderTest; close: () => Promise<void> }> {
+  const fake = await startFakeProvider();
+  const server = await startServerUnderTest({
+    apiKeys: { [provider]: apiKey },
+    settings: { provider, anthropic: { baseUrl: fake.anthropicBaseUrl }, openai: { baseUrl: fake.openaiBaseUrl } },
+  });
+  return {
+    fake,
+    server,
+    close: async () => {
+      server.close();
+      await fake.close();
+    },
+  };
 }
