@@ -1,7 +1,9 @@
 // The chat as a person uses it, in a real VS Code (code-server + Chromium): set an Anthropic key from the
 // command palette, open the chat, send a prompt, watch a multi-chunk answer stream in; then stop a
-// stalled answer. The fake provider answers and records what reached it.
+// stalled answer; then kill the language server mid-answer. The fake provider answers and records what
+// reached it.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import type { Session } from './harness/session';
 import { startSession } from './harness/session';
@@ -88,6 +90,37 @@ describe('chat in a real VS Code', { timeout: 300_000 }, () => {
       );
       assert.equal(request.responseEnded, false);
       console.log(`screenshot: ${await browser.screenshot('chat-stopped')}`);
+    }),
+  );
+  test('a language server killed mid-answer keeps the partial answer, says so, and the next prompt works', () =>
+    shot('chat-server-killed', async ({ browser, fake, server }) => {
+      const chat = webviewFrame(browser.page);
+      await fake.reset();
+      await fake.enqueue([{ type: 'stall', chunks: ['Half an answer'] }]);
+      await chat.getByTestId('prompt').fill('This answer loses its server.', { timeout: STEP_MS });
+      await chat.getByTestId('send').click({ timeout: STEP_MS });
+      await chat.getByTestId('message-assistant').last().filter({ hasText: 'Half an answer' }).waitFor({ timeout: STEP_MS });
+
+      // The language server of this session only: its --storage lies under this code-server's user-data dir.
+      const pattern = `dist/server/server.js --storage ${server.userDataDir}`;
+      const pids = execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n');
+      assert.equal(pids.length, 1, `expected one Tollgate server process, found: ${pids.join(', ')}`);
+      process.kill(Number(pids[0]), 'SIGKILL');
+
+      const failed = chat.locator('[data-testid="message-assistant"][data-state="error"]').last();
+      await failed.waitFor({ timeout: STEP_MS });
+      assert.match(await failed.innerText(), /Half an answer/);
+      const error = (await chat.getByTestId('error').last().innerText()).trim();
+      assert.match(error, /server/i, `The error shown does not say the server failed: ${error}`);
+      // The prompt is given back, so nothing the user typed is lost.
+      assert.equal(await chat.getByTestId('prompt').inputValue(), 'This answer loses its server.');
+
+      // vscode-languageclient restarts a crashed server; the next prompt is answered.
+      await fake.enqueue([{ type: 'text', chunks: ['Back', ' again'] }]);
+      await chat.getByTestId('send').click({ timeout: STEP_MS });
+      const answer = chat.locator('[data-testid="message-assistant"][data-state="done"]').last();
+      await answer.filter({ hasText: 'Back again' }).waitFor({ timeout: STEP_MS });
+      console.log(`screenshot: ${await browser.screenshot('chat-server-killed')}`);
     }),
   );
 });
