@@ -3,7 +3,7 @@
  * output channel); in `--stdio` mode stdout is the LSP channel, so nothing here ever writes to it.
  * Callers pass no secrets; `redact` in errors.ts guards provider text.
  */
-import type { Connection } from 'vscode-languageserver';
+import { type Connection, LogMessageNotification, MessageType } from 'vscode-languageserver';
 
 export interface Log {
   info(message: string): void;
@@ -12,9 +12,11 @@ export interface Log {
 }
 
 export function connectionLog(connection: Connection): Log {
+  const send = (type: MessageType, message: string) =>
+    void connection.sendNotification(LogMessageNotification.type, { type, message });
   return {
-    info: (message) => connection.console.info(message),
-    warn: (message) => connection.console.warn(message),
-    error: (message) => connection.console.error(message),
+    info: (message) => send(MessageType.Info, message),
+    warn: (message) => send(MessageType.Warning, message),
+    error: (message) => send(MessageType.Error, message),
   };
 }

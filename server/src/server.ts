@@ -4,6 +4,7 @@
  */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { readEnvironment } from './environment';
+import { connectionLog } from './log';
 import { startServer } from './startServer';
 
 // createConnection reads the transport (--stdio, --node-ipc, --socket) from the command line.
@@ -11,7 +12,7 @@ const connection = createConnection(ProposedFeatures.all);
 
 // A stray rejection must not take down every chat in flight: log it and keep serving.
 process.on('unhandledRejection', (reason) => {
-  connection.console.error(`Unhandled rejection in the Tollgate server: ${String(reason)}`);
+  connectionLog(connection).error(`Unhandled rejection in the Tollgate server: ${String(reason)}`);
 });
 
 startServer(connection, readEnvironment(process.argv, process.env));
