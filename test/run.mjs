@@ -31,8 +31,9 @@ if (files.length === 0) {
   console.error(`No ${tier} tests (*${suffix}) found under test/.`);
   process.exit(1);
 }
-const concurrency = tier === 'e2e' ? ['--test-concurrency=1'] : [];
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...concurrency, ...extra, ...files], {
+// A test that hangs (a lost LSP frame, a stream that never ends) must fail with its name, not stall the run.
+const limits = tier === 'e2e' ? ['--test-concurrency=1', '--test-timeout=600000'] : ['--test-timeout=30000'];
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...limits, ...extra, ...files], {
   cwd: root,
   stdio: 'inherit',
 });

@@ -41,8 +41,6 @@ export const settingDefinitions = {
   maxTokens: { key: 'maxTokens', schema: z.number().int().min(1).max(1_000_000), default: 1024 },
 } as const;
 
-export type SettingName = keyof typeof settingDefinitions;
-
 /** `tollgate.<key>` for every setting, in declaration order. */
 export const settingKeys: string[] = Object.values(settingDefinitions).map((d) => `tollgate.${d.key}`);
 

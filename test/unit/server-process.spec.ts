@@ -9,30 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { build } from 'esbuild';
-import {
-  createProtocolConnection,
-  ExitNotification,
-  InitializedNotification,
-  InitializeRequest,
-  LogMessageNotification,
-  type ProtocolConnection,
-  ShowMessageNotification,
-  ShutdownRequest,
-  StreamMessageReader,
-  StreamMessageWriter,
-} from 'vscode-languageserver-protocol/node';
-import { ChatRequest, type ChatDelta } from '../../server/src/protocol';
+import { ExitNotification, ShutdownRequest } from 'vscode-languageserver-protocol/node';
 import { type FakeProvider, startFakeProvider } from '../fake-provider';
+import { connectAsEditor } from './support/lspHarness';
 
 const key = 'sk-ant-process-test-24680';
 const root = join(import.meta.dirname, '..', '..');
 let fake: FakeProvider;
 let child: ChildProcessWithoutNullStreams;
-let connection: ProtocolConnection;
+let editor: Awaited<ReturnType<typeof connectAsEditor>>;
 const stdout: Buffer[] = [];
 let stderr = '';
-const shown: string[] = [];
-const logged: string[] = [];
 
 before(async () => {
   const outdir = mkdtempSync(join(tmpdir(), 'tollgate-server-bundle-'));
@@ -50,21 +37,11 @@ before(async () => {
   });
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-  connection.onNotification(ShowMessageNotification.type, (m) => {
-    shown.push(m.message);
-  });
-  connection.onNotification(LogMessageNotification.type, (m) => {
-    logged.push(m.message);
-  });
-  connection.listen();
-  await connection.sendRequest(InitializeRequest.type, {
-    processId: process.pid,
-    rootUri: null,
+  // An editor without workspace/configuration: settings come from initializationOptions only.
+  editor = await connectAsEditor(child.stdout, child.stdin, {
+    settings: { anthropic: { baseUrl: fake.anthropicBaseUrl }, maxTokens: 'lots' },
     capabilities: {},
-    initializationOptions: { settings: { anthropic: { baseUrl: fake.anthropicBaseUrl }, maxTokens: 'lots' } },
   });
-  await connection.sendNotification(InitializedNotification.type, {});
 });
 
 after(async () => {
@@ -74,16 +51,9 @@ after(async () => {
 
 test('streams a chat answer with the key from ANTHROPIC_API_KEY', async () => {
   fake.enqueue({ type: 'text', chunks: ['from ', 'the ', 'process ✓'] });
-  const deltas: ChatDelta[] = [];
-  connection.onProgress(ChatRequest.type, 'p1', (value) => {
-    deltas.push(...(Array.isArray(value) ? value : [value]));
-  });
-  const result = await connection.sendRequest(ChatRequest.type, {
-    messages: [{ role: 'user', content: 'hi' }],
-    partialResultToken: 'p1',
-  });
-  assert.equal(result.text, 'from the process ✓');
-  assert.equal(deltas.map((d) => d.text).join(''), 'from the process ✓');
+  const { result, streamedText } = await editor.chat({ messages: [{ role: 'user', content: 'hi' }] });
+  assert.equal(result?.text, 'from the process ✓');
+  assert.equal(streamedText, 'from the process ✓');
   const request = fake.requests.at(-1);
   assert.equal(request?.headers['authorization'], `Bearer ${key}`);
   // The malformed maxTokens fell back to the default.
@@ -92,21 +62,22 @@ test('streams a chat answer with the key from ANTHROPIC_API_KEY', async () => {
 
 test('a malformed setting is shown to the user, naming the setting', () => {
   assert.ok(
-    shown.some((m) => /tollgate\.maxTokens has the value "lots".*uses 1024/.test(m)),
-    `shown: ${JSON.stringify(shown)}`,
+    editor.shownMessages.some((m) => /tollgate\.maxTokens has the value "lots".*uses 1024/.test(m)),
+    `shown: ${JSON.stringify(editor.shownMessages)}`,
   );
 });
 
 test('an unknown method is answered, and the server keeps running', async () => {
-  await assert.rejects(connection.sendRequest('tollgate/unknown', {}), /no method "tollgate\/unknown"/);
-  const answer = await connection.sendRequest(ChatRequest.type, { messages: [{ role: "user", content: "still there?" }] });
-  assert.equal(typeof answer.text, "string");
+  await assert.rejects(editor.connection.sendRequest('tollgate/unknown', {}), /no method "tollgate\/unknown"/);
+  fake.enqueue({ type: 'text', chunks: ['still here'] });
+  const { result } = await editor.chat({ messages: [{ role: 'user', content: 'still there?' }] });
+  assert.equal(result?.text, 'still here');
 });
 
 test('stdout holds only LSP frames, and no output contains the key', async () => {
-  await connection.sendRequest(ShutdownRequest.type);
+  await editor.connection.sendRequest(ShutdownRequest.type);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await connection.sendNotification(ExitNotification.type);
+  await editor.connection.sendNotification(ExitNotification.type);
   assert.equal(await exited, 0);
 
   let bytes = Buffer.concat(stdout);
@@ -121,6 +92,6 @@ test('stdout holds only LSP frames, and no output contains the key', async () =>
     frames++;
   }
   assert.ok(frames > 3);
-  const everything = Buffer.concat(stdout).toString() + stderr + logged.join('\n');
+  const everything = Buffer.concat(stdout).toString() + stderr + editor.logLines.join('\n');
   assert.ok(!everything.includes(key), 'the API key appeared in the server output');
 });

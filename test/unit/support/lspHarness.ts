@@ -17,6 +17,7 @@ import {
   InitializedNotification,
   InitializeRequest,
   LogMessageNotification,
+  type ClientCapabilities,
   type ProtocolConnection,
   RegistrationRequest,
   ResponseError,
@@ -69,8 +70,28 @@ export async function startServerUnderTest(options: {
     apiKeys: options.apiKeys ?? {},
     storageDir: mkdtempSync(join(tmpdir(), 'tollgate-storage-')),
   });
+  const editor = await connectAsEditor(toClient, toServer, { settings: options.settings });
+  return {
+    ...editor,
+    close() {
+      editor.connection.dispose();
+      serverConnection.dispose();
+      toServer.destroy();
+      toClient.destroy();
+    },
+  };
+}
 
-  const connection = createProtocolConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
+/**
+ * The editor's side of a connection to a server reading `toServer` and writing `fromServer`: initializes
+ * with `settings` (and, by default, the capabilities VS Code has for them), then offers `chat()`.
+ */
+export async function connectAsEditor(
+  fromServer: NodeJS.ReadableStream,
+  toServer: NodeJS.WritableStream,
+  options: { settings?: Record<string, unknown>; capabilities?: ClientCapabilities },
+): Promise<Omit<ServerUnderTest, 'close'>> {
+  const connection = createProtocolConnection(new StreamMessageReader(fromServer), new StreamMessageWriter(toServer));
   let settings: Record<string, unknown> = options.settings ?? {};
   const shownMessages: string[] = [];
   const logLines: string[] = [];
@@ -91,7 +112,9 @@ export async function startServerUnderTest(options: {
   await connection.sendRequest(InitializeRequest.type, {
     processId: null,
     rootUri: null,
-    capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } },
+    capabilities: options.capabilities ?? {
+      workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+    },
     initializationOptions: { settings },
   });
   await connection.sendNotification(InitializedNotification.type, {});
@@ -131,12 +154,6 @@ export async function startServerUnderTest(options: {
       const pulled = new Promise<void>((resolve) => (settingsPulled = resolve));
       await connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
       await pulled;
-    },
-    close() {
-      connection.dispose();
-      serverConnection.dispose();
-      toServer.destroy();
-      toClient.destroy();
     },
   };
 }
