@@ -1,18 +1,17 @@
 /**
  * `tollgate/chat`: validates the request, calls the chosen provider, streams its text back as partial
- * results and resolves with the whole answer and its usage. Stop (`$/cancelRequest`) aborts the
+ * results and resolves with the whole answer, its usage and cost. Stop (`$/cancelRequest`) aborts the
  * provider's HTTP request through the SDK's AbortSignal.
  */
 import type { CancellationToken, ProgressToken } from 'vscode-languageserver';
 import { z } from 'zod';
 import { DeltaStream } from './deltaStream';
+import { runAttempts, type AttemptDependencies } from './attempts';
 import type { ApiKeys } from './environment';
-import { classify, providerLabel, redact, requestError, toResponseError } from './errors';
-import type { Log } from './log';
-import type { ChatDelta, ChatParams, ChatResult, ProviderId } from './protocol';
-import type { ProviderFactory } from './providers';
-import { ProviderFailure } from './providers/provider';
-import { resolveModel, type Settings } from './settings';
+import { requestError } from './errors';
+import { prepareCall } from './preparedCall';
+import type { ChatDelta, ChatParams, ChatResult } from './protocol';
+import type { Settings } from './settings';
 
 const chatParamsSchema = z.object({
   messages: z
@@ -25,68 +24,42 @@ const chatParamsSchema = z.object({
   partialResultToken: z.union([z.string(), z.number()]).optional(),
 });
 
-export interface ChatDependencies {
+export interface ChatDependencies extends AttemptDependencies {
   settings: () => Settings;
   apiKeys: ApiKeys;
-  createProvider: ProviderFactory;
-  log: Log;
   /** Sends one partial result on the request's `partialResultToken`. */
   sendDelta: (token: ProgressToken, delta: ChatDelta) => void;
 }
 
-export function createChatHandler({ settings: currentSettings, apiKeys, createProvider, log, sendDelta }: ChatDependencies) {
+export function createChatHandler(deps: ChatDependencies) {
   return async (params: ChatParams, token: CancellationToken): Promise<ChatResult> => {
     const parsed = chatParamsSchema.safeParse(params);
     if (!parsed.success) {
       throw requestError('invalidRequest', `The tollgate/chat request is not valid: ${describeIssue(parsed.error)}.`);
     }
     const request = parsed.data;
-    const settings = currentSettings();
-    const provider: ProviderId = request.provider ?? settings.provider;
-    const baseUrl = provider === 'anthropic' ? settings.anthropicBaseUrl : settings.openaiBaseUrl;
-    const label = providerLabel(provider, baseUrl);
-    const model = resolveModel(settings, provider, request.model);
-    const apiKey = apiKeys[provider];
-    const secrets = Object.values(apiKeys);
-    if (!apiKey) {
-      throw toResponseError({ kind: 'authentication', missingKey: true }, provider, label, secrets);
-    }
+    const settings = deps.settings();
+    const call = prepareCall(settings, deps.apiKeys, request, {
+      messages: request.messages,
+      maxTokens: request.maxTokens ?? settings.maxTokens,
+      ...(request.system ? { system: request.system } : {}),
+    });
 
     const abort = new AbortController();
     const onCancel = token.onCancellationRequested(() => abort.abort());
     const progressToken = params.partialResultToken;
     // A client that sent no token gets the whole text in the result only.
-    const deltas = new DeltaStream((delta) => progressToken !== undefined && sendDelta(progressToken, delta));
-    const started = Date.now();
+    const deltas = new DeltaStream((delta) => progressToken !== undefined && deps.sendDelta(progressToken, delta));
     try {
-      const answer = await createProvider(provider, { apiKey, baseUrl }).streamChat(
-        {
-          model,
-          messages: request.messages,
-          maxTokens: request.maxTokens ?? settings.maxTokens,
-          ...(request.system ? { system: request.system } : {}),
-        },
-        (text) => deltas.push(text),
-        abort.signal,
-      );
+      const { answer, attempts, costUsd } = await runAttempts(call, deps, {
+        signal: abort.signal,
+        onText: (text) => deltas.push(text),
+      });
       deltas.flush();
-      log.info(
-        `chat ${provider}/${model}: ${answer.stopReason}, ${answer.usage.inputTokens} in / ${answer.usage.outputTokens} out, ` +
-          `${Date.now() - started} ms${answer.requestId ? `, request ${answer.requestId}` : ''}`,
-      );
-      // Pricing arrives with the budget work; until then the cost is reported as 0.
-      return { text: deltas.text, stopReason: answer.stopReason, usage: answer.usage, costUsd: 0, attempts: 1 };
-    } catch (error) {
-      deltas.flush();
-      if (!(error instanceof ProviderFailure)) {
-        log.error(`chat ${provider}/${model} failed unexpectedly: ${redact(String((error as Error)?.stack ?? error), secrets)}`);
-        throw requestError('server', "Tollgate's language server failed unexpectedly. See the Tollgate output for details.");
-      }
-      const classified = classify(error.facts);
-      const detail = error.facts.providerMessage ? ` (${error.facts.providerMessage})` : '';
-      log.warn(redact(`chat ${provider}/${model} failed after ${Date.now() - started} ms: ${classified.kind}${detail}`, secrets));
-      throw toResponseError(classified, provider, label, secrets);
+      return { text: deltas.text, stopReason: answer.stopReason, usage: answer.usage, costUsd, attempts };
     } finally {
+      // Deltas received before a failure still reach the client, ahead of the error.
+      deltas.flush();
       onCancel.dispose();
     }
   };

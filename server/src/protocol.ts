@@ -5,7 +5,11 @@
  *
  * This file is imported by the client too, so it depends on nothing but the LSP protocol package.
  */
-import { ProtocolRequestType, type PartialResultParams } from 'vscode-languageserver-protocol';
+import {
+  ProtocolNotificationType,
+  ProtocolRequestType,
+  type PartialResultParams,
+} from 'vscode-languageserver-protocol';
 
 /** The providers Tollgate can call. An OpenAI-compatible server is `openai` plus a base URL. */
 export type ProviderId = 'anthropic' | 'openai';
@@ -54,7 +58,7 @@ export interface ChatResult {
   text: string;
   stopReason: StopReason;
   usage: Usage;
-  /** USD. 0 until pricing lands (see the budget issue). */
+  /** USD, settled from `usage` (every attempt's cost included). */
   costUsd: number;
   /** Provider calls made, the first included. */
   attempts: number;
@@ -116,4 +120,72 @@ export const TollgateErrorCodes = {
 export namespace ChatRequest {
   export const method = 'tollgate/chat' as const;
   export const type = new ProtocolRequestType<ChatParams, ChatResult, ChatPartialResult, ErrorData, void>(method);
+}
+
+/** A JSON Schema, as parsed JSON. Validated with ajv before use. */
+export type JsonSchema = Record<string, unknown> | boolean;
+
+export interface ExtractParams {
+  /** The text to extract from (the editor selection). */
+  text: string;
+  /** A built-in schema id (`entities`), a workspace-relative path, or an inline JSON Schema. Default `entities`. */
+  schema?: string | JsonSchema;
+  provider?: ProviderId;
+  model?: string;
+}
+
+export interface ExtractResult {
+  /** Always validates against the schema. */
+  data: unknown;
+  /** Provider calls made, repair attempts and retries included. */
+  attempts: number;
+  /** `native`: the provider's structured output; `prompted`: JSON asked for in the prompt and validated. */
+  mode: 'native' | 'prompted';
+  usage: Usage;
+  costUsd: number;
+}
+
+/** Client → server. Extracts JSON that validates against a schema. */
+export namespace ExtractRequest {
+  export const method = 'tollgate/extract' as const;
+  export const type = new ProtocolRequestType<ExtractParams, ExtractResult, never, ErrorData, void>(method);
+}
+
+/** Today's spend against the daily budget. `day` is the local calendar day, `YYYY-MM-DD`. */
+export interface BudgetStatus {
+  day: string;
+  spentUsd: number;
+  /** Held by calls in flight (their worst-case cost). */
+  reservedUsd: number;
+  budgetUsd: number;
+  /** `budgetUsd − spentUsd − reservedUsd`, never below 0. */
+  remainingUsd: number;
+}
+
+/** Client → server. Answers anytime with today's budget status. */
+export namespace UsageRequest {
+  export const method = 'tollgate/usage' as const;
+  export const type = new ProtocolRequestType<Record<string, never>, BudgetStatus, never, ErrorData, void>(method);
+}
+
+/** Server → client, whenever the budget status changes (a reservation, a settlement, a new day, a new budget). */
+export namespace BudgetStatusNotification {
+  export const method = 'tollgate/budgetStatus' as const;
+  export const type = new ProtocolNotificationType<BudgetStatus, void>(method);
+}
+
+export interface RetryScheduledParams {
+  /** The failure being retried. */
+  kind: ErrorKind;
+  /** The attempt that failed, 1-based. */
+  attempt: number;
+  maxAttempts: number;
+  /** How long the server waits before the next attempt. */
+  delayMs: number;
+}
+
+/** Server → client, before each wait between attempts. */
+export namespace RetryScheduledNotification {
+  export const method = 'tollgate/retryScheduled' as const;
+  export const type = new ProtocolNotificationType<RetryScheduledParams, void>(method);
 }

@@ -17,6 +17,25 @@ export interface Settings {
   anthropicBaseUrl: string;
   openaiBaseUrl: string;
   maxTokens: number;
+  /** USD per local calendar day. */
+  budgetDailyUsd: number;
+  /** Attempts per call, the first included. */
+  retryMaxAttempts: number;
+  retryMinDelayMs: number;
+  retryMaxDelayMs: number;
+  rateLimitRequestsPerSecond: number;
+  rateLimitBurst: number;
+  /** Per-model price overrides, USD per million tokens; win over the bundled table. */
+  pricing: Record<string, ModelPrice>;
+  extractionSchemaGlob: string;
+}
+
+/** A model's price in USD per million tokens. Cache prices default from the provider's rules when absent. */
+export interface ModelPrice {
+  inputPerMTok: number;
+  outputPerMTok: number;
+  cacheWritePerMTok?: number;
+  cacheReadPerMTok?: number;
 }
 
 /** The model used when `tollgate.model` is empty, per provider. */
@@ -29,6 +48,14 @@ const httpUrl = z
   .string()
   .refine((value) => value === '' || /^https?:\/\/[^\s]+$/.test(value), 'must be an http:// or https:// URL');
 
+const usdPerMTok = z.number().finite().min(0, 'must not be negative');
+const modelPrice = z.object({
+  inputPerMTok: usdPerMTok,
+  outputPerMTok: usdPerMTok,
+  cacheWritePerMTok: usdPerMTok.optional(),
+  cacheReadPerMTok: usdPerMTok.optional(),
+});
+
 /**
  * Each setting: its key under the `tollgate` section, its validator and its default. The validators'
  * messages complete the sentence "tollgate.<key> …".
@@ -39,6 +66,22 @@ export const settingDefinitions = {
   anthropicBaseUrl: { key: 'anthropic.baseUrl', schema: httpUrl, default: '' },
   openaiBaseUrl: { key: 'openai.baseUrl', schema: httpUrl, default: '' },
   maxTokens: { key: 'maxTokens', schema: z.number().int().min(1).max(1_000_000), default: 1024 },
+  budgetDailyUsd: { key: 'budget.dailyUsd', schema: z.number().finite().min(0, 'must not be negative'), default: 10 },
+  retryMaxAttempts: { key: 'retry.maxAttempts', schema: z.number().int().min(1).max(10), default: 3 },
+  retryMinDelayMs: { key: 'retry.minDelayMs', schema: z.number().int().min(0).max(600_000), default: 2000 },
+  retryMaxDelayMs: { key: 'retry.maxDelayMs', schema: z.number().int().min(0).max(600_000), default: 30_000 },
+  rateLimitRequestsPerSecond: {
+    key: 'rateLimit.requestsPerSecond',
+    schema: z.number().finite().gt(0, 'must be greater than 0').max(10_000),
+    default: 10,
+  },
+  rateLimitBurst: { key: 'rateLimit.burst', schema: z.number().int().min(1).max(10_000), default: 20 },
+  pricing: {
+    key: 'pricing',
+    schema: z.record(z.string().min(1), modelPrice),
+    default: {} as Record<string, ModelPrice>,
+  },
+  extractionSchemaGlob: { key: 'extraction.schemaGlob', schema: z.string().trim().min(1), default: '**/*.schema.json' },
 } as const;
 
 /** `tollgate.<key>` for every setting, in declaration order. */

@@ -4,6 +4,7 @@
  */
 import { type Connection, ErrorCodes, ResponseError } from 'vscode-languageserver';
 import { version } from '../../package.json';
+import { admitEverything } from './callGuard';
 import { createChatHandler } from './chat';
 import type { ServerEnvironment } from './environment';
 import { connectionLog } from './log';
@@ -38,6 +39,7 @@ export function startServer(
       settings: () => settings.settings,
       apiKeys: environment.apiKeys,
       createProvider,
+      guard: admitEverything,
       log,
       sendDelta: (token, delta) => void connection.sendProgress(ChatRequest.type, token, delta),
     }),

@@ -1,0 +1,47 @@
+/**
+ * One provider call, fully resolved: which provider and model, where, with which key, and the request
+ * itself. `tollgate/chat` and `tollgate/extract` both build one with `prepareCall()` and hand it to
+ * `runAttempts()`, so provider choice, key lookup and the missing-key error live in one place.
+ */
+import type { ApiKeys } from './environment';
+import { providerLabel, toResponseError } from './errors';
+import type { ProviderId } from './protocol';
+import type { ProviderCall } from './providers/provider';
+import { resolveModel, type Settings } from './settings';
+
+export interface PreparedCall {
+  provider: ProviderId;
+  model: string;
+  /** Empty for the provider's own endpoint. */
+  baseUrl: string;
+  /** The provider as the user knows it, for messages. */
+  label: string;
+  apiKey: string;
+  /** Every key the server holds, to redact from anything that leaves it. */
+  secrets: readonly string[];
+  request: ProviderCall;
+}
+
+export interface CallChoice {
+  provider?: ProviderId;
+  model?: string;
+}
+
+/** Resolves provider, model and key for one call; a missing key is the `authentication` error. */
+export function prepareCall(
+  settings: Settings,
+  apiKeys: ApiKeys,
+  choice: CallChoice,
+  request: Omit<ProviderCall, 'model'>,
+): PreparedCall {
+  const provider = choice.provider ?? settings.provider;
+  const baseUrl = provider === 'anthropic' ? settings.anthropicBaseUrl : settings.openaiBaseUrl;
+  const label = providerLabel(provider, baseUrl);
+  const model = resolveModel(settings, provider, choice.model);
+  const secrets = Object.values(apiKeys);
+  const apiKey = apiKeys[provider];
+  if (!apiKey) {
+    throw toResponseError({ kind: 'authentication', missingKey: true }, provider, label, secrets);
+  }
+  return { provider, model, baseUrl, label, apiKey, secrets, request: { ...request, model } };
+}
