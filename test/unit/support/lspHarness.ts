@@ -169,15 +169,16 @@ export async function waitUntil(condition: () => boolean, what: string, timeoutM
   }
 }
 
-/** A fake provider and a server configured to call it for `provider` with `apiKey`. */
+/** A fake provider and a server configured to call it for `provider` with `apiKey`, plus `settings`. */
 export async function startAgainstFake(
   provider: ProviderId,
   apiKey: string,
+  settings: Record<string, unknown> = {},
 ): Promise<{ fake: FakeProvider; server: ServerUnderTest; close: () => Promise<void> }> {
   const fake = await startFakeProvider();
   const server = await startServerUnderTest({
     apiKeys: { [provider]: apiKey },
-    settings: { provider, anthropic: { baseUrl: fake.anthropicBaseUrl }, openai: { baseUrl: fake.openaiBaseUrl } },
+    settings: { provider, anthropic: { baseUrl: fake.anthropicBaseUrl }, openai: { baseUrl: fake.openaiBaseUrl }, ...settings },
   });
   return {
     fake,
