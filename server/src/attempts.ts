@@ -7,7 +7,7 @@
  * Stop during a wait cancels at once: the sleep listens to the same signal that aborts the HTTP request.
  */
 import { ResponseError } from 'vscode-languageserver';
-import type { Admission, CallGuard } from './callGuard';
+import type { CallGuard } from './callGuard';
 import { classify, type ProviderError, redact, requestError, toResponseError } from './errors';
 import type { Log } from './log';
 import type { PreparedCall } from './preparedCall';
@@ -79,7 +79,10 @@ export async function runAttempts(call: PreparedCall, deps: AttemptDependencies,
       );
       return { answer, attempts: attempt, costUsd };
     } catch (error) {
-      const failure = await settleFailure(error, admission, outputChars);
+      const failure = error instanceof ProviderFailure ? error : undefined;
+      // A refused connection never reached the provider; anything else may have been billed.
+      const reachedProvider = !(failure?.facts.connectionFailed && outputChars === 0);
+      costUsd += await admission.settle({ outputChars, reachedProvider });
       if (!failure) {
         throw unexpected(error, call, deps.log);
       }
@@ -110,15 +113,6 @@ export async function runAttempts(call: PreparedCall, deps: AttemptDependencies,
       }
     }
   }
-}
-
-/** Settles a failed attempt; returns the provider failure, or undefined for a bug of ours. */
-async function settleFailure(error: unknown, admission: Admission, outputChars: number): Promise<ProviderFailure | undefined> {
-  const failure = error instanceof ProviderFailure ? error : undefined;
-  // A refused connection never reached the provider; anything else may have been billed.
-  const reachedProvider = !(failure?.facts.connectionFailed && outputChars === 0);
-  await admission.settle({ outputChars, reachedProvider });
-  return failure;
 }
 
 /** One log line per failed attempt, with the provider's request id (support needs it, e.g. for a content filter). */
