@@ -9,9 +9,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import Anthropic, * as anthropicSdk from '@anthropic-ai/sdk';
+import OpenAI, * as openaiSdk from 'openai';
 import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
+import { classify } from '../../server/src/errors';
 import type { ChatMessage, ErrorKind, ProviderId } from '../../server/src/protocol';
-import type { FakeProvider, Scenario } from '../fake-provider';
+import { errorDetails as anthropicDetails } from '../../server/src/providers/anthropic';
+import { errorDetails as openaiDetails } from '../../server/src/providers/openai';
+import { toProviderFailure } from '../../server/src/providers/sdkFailure';
+import { type FakeProvider, type HttpErrorKind, type Scenario, startFakeProvider } from '../fake-provider';
 import { type ServerUnderTest, startAgainstFake, waitUntil } from './support/lspHarness';
 
 const key = 'sk-catalogue-secret-123456';
@@ -192,6 +198,84 @@ for (const provider of ['anthropic', 'openai'] as const) {
     });
   });
 }
+
+/**
+ * Non-streaming: tollgate/chat always streams, but tollgate/extract will not. The adapters' failure
+ * description (`toProviderFailure` + each provider's error details) and `classify()` must give the same
+ * kinds and retry hints for the SDKs' non-streaming errors, checked here at the SDK level.
+ */
+const nonStreaming: [Scenario, Record<ProviderId, ErrorKind>][] = [
+  ...(
+    [
+      ['rateLimited', 'rateLimited', 'rateLimited'],
+      ['overloaded', 'overloaded', 'overloaded'],
+      ['server', 'server', 'server'],
+      ['timeout', 'timeout', 'timeout'],
+      ['authentication', 'authentication', 'authentication'],
+      ['permissionDenied', 'authentication', 'authentication'],
+      ['contextWindowExceeded', 'contextWindowExceeded', 'contextWindowExceeded'],
+      ['quotaExceeded', 'quotaExceeded', 'quotaExceeded'],
+      ['contentFiltered', 'contentFiltered', 'contentFiltered'],
+      ['invalidRequest', 'invalidRequest', 'invalidRequest'],
+      ['notFound', 'invalidRequest', 'invalidRequest'],
+    ] as [HttpErrorKind, ErrorKind, ErrorKind][]
+  ).map(([error, anthropic, openai]): [Scenario, Record<ProviderId, ErrorKind>] => [
+    { type: 'httpError', error, retryAfterMs: 5, shouldRetry: false },
+    { anthropic, openai },
+  ]),
+  [{ type: 'reset' }, { anthropic: 'network', openai: 'network' }],
+  [{ type: 'hangUp', chunks: ['half'] }, { anthropic: 'network', openai: 'network' }],
+  [{ type: 'streamError', chunks: [], afterChunks: 0, error: 'overloaded' }, { anthropic: 'overloaded', openai: 'overloaded' }],
+];
+
+describe('fault catalogue: both providers, non-streaming, at the SDK level', () => {
+  let fake: FakeProvider;
+  before(async () => {
+    fake = await startFakeProvider();
+  });
+  after(() => fake.close());
+
+  const calls: Record<ProviderId, (signal: AbortSignal) => Promise<unknown>> = {
+    anthropic: (signal) =>
+      new Anthropic({ apiKey: key, baseURL: fake.anthropicBaseUrl, maxRetries: 0 }).messages.create(
+        { model: 'claude-test', max_tokens: 10, messages: hello },
+        { signal },
+      ),
+    openai: (signal) =>
+      new OpenAI({ apiKey: key, baseURL: fake.openaiBaseUrl, maxRetries: 0 }).chat.completions.create(
+        { model: 'gpt-test', messages: hello },
+        { signal },
+      ),
+  };
+  const describeFailure = (provider: ProviderId, error: unknown, signal: AbortSignal) =>
+    provider === 'anthropic'
+      ? toProviderFailure(error, anthropicSdk, anthropicDetails, signal, fake.anthropicBaseUrl)
+      : toProviderFailure(error, openaiSdk, openaiDetails, signal, fake.openaiBaseUrl);
+
+  for (const provider of ['anthropic', 'openai'] as const) {
+    for (const [scenario, kinds] of nonStreaming) {
+      const name = scenario.type === 'httpError' ? scenario.error : scenario.type;
+      test(`${provider}: ${name} → ${kinds[provider]}, one request`, async () => {
+        fake.reset();
+        fake.enqueue(scenario);
+        const signal = new AbortController().signal;
+        const thrown = await calls[provider](signal).then(
+          () => assert.fail('expected an error'),
+          (error: unknown) => error,
+        );
+        const failure = describeFailure(provider, thrown, signal);
+        const classified = classify(failure.facts);
+        assert.equal(classified.kind, kinds[provider], String(thrown));
+        assert.equal(fake.requests.length, 1);
+        if (scenario.type === 'httpError') {
+          assert.equal(failure.facts.retryAfterMs, 5);
+          assert.equal(failure.facts.shouldRetry, false);
+          assert.equal(failure.facts.requestId, fake.requests[0]?.requestId);
+        }
+      });
+    }
+  }
+});
 
 /** Nine messages, alternating, ending with the user's newest question. */
 const longConversation: ChatMessage[] = [
