@@ -6,6 +6,7 @@
 import './chat.css';
 import { maxPromptLength } from '../src/chat/limits';
 import type { HostMessage, ViewStatus, WebviewMessage } from '../src/chat/webviewProtocol';
+import { RetryCountdown } from './retryCountdown';
 import { Transcript } from './transcript';
 
 interface VsCodeApi {
@@ -39,9 +40,10 @@ const prompt = required<HTMLTextAreaElement>('[data-testid="prompt"]');
 const send = required<HTMLButtonElement>('[data-testid="send"]');
 const stop = required<HTMLButtonElement>('[data-testid="stop"]');
 prompt.maxLength = maxPromptLength;
-const transcript = new Transcript(required<HTMLElement>('[data-testid="transcript"]'), (action) =>
-  host.postMessage({ type: 'runAction', action }),
+const transcript = new Transcript(required<HTMLElement>('[data-testid="transcript"]'), (action, id) =>
+  host.postMessage({ type: 'runAction', action, id }),
 );
+const countdown = new RetryCountdown(() => host.postMessage({ type: 'stop' }));
 let busy = false;
 
 function required<T extends Element>(selector: string): T {
@@ -106,11 +108,20 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       transcript.append(message.entry);
       break;
     case 'delta':
+      countdown.clear();
       transcript.appendText(message.id, message.text);
       break;
     case 'finish':
+      countdown.clear();
       transcript.finish(message);
       break;
+    case 'retryScheduled': {
+      const answer = transcript.elementOf(message.id);
+      if (answer) {
+        countdown.show(answer, message);
+      }
+      break;
+    }
     case 'restorePrompt':
       if (prompt.value.trim() === '') {
         prompt.value = message.text;

@@ -13,7 +13,12 @@ interface RenderedEntry {
   body: HTMLElement;
 }
 
-const actionLabels = { setApiKey: 'Set API Key', showServerOutput: 'Show Server Output' } as const;
+const actionLabels = {
+  setApiKey: 'Set API Key',
+  showServerOutput: 'Show Server Output',
+  openBilling: 'Open Billing Page',
+  retry: 'Retry',
+} as const;
 
 export class Transcript {
   private readonly rendered = new Map<string, RenderedEntry>();
@@ -22,7 +27,7 @@ export class Transcript {
 
   constructor(
     private readonly container: HTMLElement,
-    private readonly onAction: (action: NonNullable<EntryError['action']>) => void,
+    private readonly onAction: (action: NonNullable<EntryError['action']>, id: string) => void,
   ) {}
 
   restore(entries: TranscriptEntry[]): void {
@@ -58,6 +63,11 @@ export class Transcript {
     rendered.entry.text += text;
     this.dirty.add(id);
     this.frame ??= requestAnimationFrame(() => this.renderDirty());
+  }
+
+  /** The rendered answer `id`, for notices that live under it (the retry countdown). */
+  elementOf(id: string): HTMLElement | undefined {
+    return this.rendered.get(id)?.element;
   }
 
   finish(message: FinishMessage): void {
@@ -107,9 +117,12 @@ export class Transcript {
     if (entry.state === 'stopped') {
       element.append(notice('stopped', 'Stopped.'));
     } else if (entry.state === 'error' && entry.error) {
-      const error = notice('error', entry.error.message);
+      const error = notice('error', failureText(entry.error));
       error.setAttribute('role', 'alert');
       error.dataset['kind'] = entry.error.kind;
+      if (entry.error.interrupted) {
+        element.dataset['interrupted'] = 'true';
+      }
       const action = entry.error.action;
       if (action) {
         const button = document.createElement('button');
@@ -117,7 +130,7 @@ export class Transcript {
         button.className = 'secondary';
         button.dataset['testid'] = 'error-action';
         button.textContent = actionLabels[action];
-        button.addEventListener('click', () => this.onAction(action));
+        button.addEventListener('click', () => this.onAction(action, entry.id));
         error.append(' ', button);
       }
       element.append(error);
@@ -141,6 +154,16 @@ export class Transcript {
     }
     this.dirty.clear();
   }
+}
+
+/** The server's sentence, prefixed for an interrupted answer and followed by when a long wait ends. */
+function failureText(error: EntryError): string {
+  const parts = [error.interrupted ? `The answer was interrupted. ${error.message}` : error.message];
+  if (error.retryAt !== undefined) {
+    const until = new Date(error.retryAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    parts.push(`Rate limited until ${until}.`);
+  }
+  return parts.join(' ');
 }
 
 function notice(testId: string, text: string): HTMLElement {
