@@ -59,6 +59,7 @@ function anthropicSpec(kind: HttpErrorKind, model: string): AnthropicErrorSpec {
     case 'invalidRequest':
       return { status: 400, type: 'invalid_request_error', message: 'messages: text content blocks must be non-empty' };
     case 'timeout':
+      // Status and type from the SDK's table (provider-wire.md §1.5); the message text is not documented.
       return { status: 504, type: 'timeout_error', message: 'Request timed out' };
     case 'permissionDenied':
       return { status: 403, type: 'permission_error', message: 'Your API key does not have permission to use the specified resource.' };
@@ -221,6 +222,7 @@ function openaiSpec(kind: HttpErrorKind, model: string, apiKey: string): { statu
         },
       };
     case 'timeout':
+      // A 408 is retried by the SDK (provider-wire.md §2.4); OpenAI documents no body, so the envelope is generic.
       return { status: 408, error: { message: 'Request timed out.', type: 'timeout', param: null, code: null } };
     case 'permissionDenied':
       return {
