@@ -82,6 +82,9 @@ export class Transcript {
     if (message.error) {
       rendered.entry.error = message.error;
     }
+    if (message.note) {
+      rendered.entry.note = message.note;
+    }
     // Render now, before the state changes, so whoever waits for data-state="done" sees the final text.
     this.dirty.delete(message.id);
     this.renderBody(rendered);
@@ -114,6 +117,14 @@ export class Transcript {
   /** The state attribute and, for a stopped or failed answer, the notice under it. */
   private renderEnding({ entry, element }: RenderedEntry): void {
     element.querySelector('.ending')?.remove();
+    element.querySelector('.note')?.remove();
+    if (entry.note) {
+      const note = document.createElement('div');
+      note.className = 'note';
+      note.dataset['testid'] = 'note';
+      note.textContent = entry.note;
+      element.append(note);
+    }
     if (entry.state === 'stopped') {
       element.append(notice('stopped', 'Stopped.'));
     } else if (entry.state === 'error' && entry.error) {

@@ -103,3 +103,18 @@ test('the webview may ask for Retry and the billing page for an answer, and noth
   assert.ok(!webviewMessageSchema.safeParse({ type: 'runAction', action: 'openBilling', url: 'https://evil' }).success);
   assert.ok(!webviewMessageSchema.safeParse({ type: 'runAction', action: 'retry', id: 'x'.repeat(65) }).success);
 });
+
+test('an answer for which the server left older messages out says so, and keeps saying so after a restore', async () => {
+  const { session, ofType } = harness(() => ({
+    text: 'Short.',
+    stopReason: 'end',
+    usage: { inputTokens: 1, outputTokens: 1 },
+    costUsd: 0,
+    attempts: 1,
+    trimmedMessages: 4,
+  }));
+  await session.send('A long chat.');
+  const note = "The 4 oldest messages were left out so the conversation fits the model's context window.";
+  assert.equal(ofType('finish')[0]?.note, note);
+  assert.equal(session.snapshot()[1]?.note, note);
+});

@@ -8,7 +8,7 @@ import type { ChatParams, ChatPartialResult, ChatResult, RetryScheduledParams } 
 import { describeChatFailure } from './chatFailure';
 import { Conversation } from './conversation';
 import { DeltaCoalescer, textOfPartialResult, type FrameScheduler } from './deltaCoalescer';
-import { withRecovery } from './retryNotice';
+import { trimmedNote, withRecovery } from './retryNotice';
 import type { HostMessage } from './webviewProtocol';
 
 /** Sends `tollgate/chat`, calling `onPartial` with each partial result, and resolves with the result. */
@@ -85,7 +85,17 @@ export class ChatSession {
       // The result's text is the whole answer; it replaces the streamed text only if the two differ.
       const finalText = result.text === this.conversation.textOf(answerId) ? undefined : result.text;
       this.conversation.finish(answerId, 'done', undefined, finalText);
-      post({ type: 'finish', id: answerId, state: 'done', ...(finalText === undefined ? {} : { text: finalText }) });
+      const note = trimmedNote(result.trimmedMessages);
+      if (note) {
+        this.conversation.setNote(answerId, note);
+      }
+      post({
+        type: 'finish',
+        id: answerId,
+        state: 'done',
+        ...(finalText === undefined ? {} : { text: finalText }),
+        ...(note ? { note } : {}),
+      });
     } catch (failure) {
       active.coalescer.flush();
       const outcome = describeChatFailure(failure, active.stoppedByUser);

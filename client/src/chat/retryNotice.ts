@@ -1,6 +1,7 @@
 /**
  * What the chat offers after a failure, beyond the server's message: Retry for an interrupted answer or
- * a wait too long for the server to sleep through, the provider's billing page for an empty account.
+ * a wait too long for the server to sleep through, the provider's billing page for an empty account;
+ * and the note under an answer for which older messages were left out.
  * It reads only typed fields of the error's `data` (see `ErrorData` in server/src/protocol.ts). Pure.
  */
 import { z } from 'zod';
@@ -36,4 +37,13 @@ export function withRecovery(error: EntryError, failure: unknown, hadText: boole
     result.action ??= 'retry';
   }
   return result;
+}
+
+/** What the user is told when the server left older messages out (`ChatResult.trimmedMessages`). */
+export function trimmedNote(trimmedMessages: number | undefined): string | undefined {
+  if (!trimmedMessages) {
+    return undefined;
+  }
+  const what = trimmedMessages === 1 ? 'The oldest message was' : `The ${trimmedMessages} oldest messages were`;
+  return `${what} left out so the conversation fits the model's context window.`;
 }

@@ -57,6 +57,8 @@ export interface TranscriptEntry {
   text: string;
   state: EntryState;
   error?: EntryError;
+  /** A remark under a finished answer, e.g. that older messages were left out to fit the context window. */
+  note?: string;
 }
 
 /** What the header shows. */
@@ -77,7 +79,7 @@ export type HostMessage =
   /** Text to append to a streaming entry: every delta of one frame, concatenated. */
   | { type: 'delta'; id: string; text: string }
   /** The entry finished. `text`, when present, replaces the streamed text (the server's final word). */
-  | { type: 'finish'; id: string; state: Exclude<EntryState, 'streaming'>; error?: EntryError; text?: string }
+  | { type: 'finish'; id: string; state: Exclude<EntryState, 'streaming'>; error?: EntryError; text?: string; note?: string }
   /** Puts a prompt back in the input box, so a failed prompt can be sent again. */
   | { type: 'restorePrompt'; text: string }
   /** The server waits `delayMs` before retrying the answer `id` (`tollgate/retryScheduled`): show a countdown. */
