@@ -38,7 +38,7 @@ export interface AttemptHooks {
   onText: (text: string) => void;
   /**
    * Called at most once, when the provider answers that the request does not fit the context window:
-   * returns a smaller request to try once more (not counted against `maxAttempts`), or undefined.
+   * returns a smaller request to try once more, at once and not counted against `maxAttempts`, or undefined.
    */
   shrink?: (overflow: ContextOverflow, sent: ProviderCall) => ProviderCall | undefined;
 }
@@ -98,15 +98,18 @@ export async function runAttempts(call: PreparedCall, deps: AttemptDependencies,
           continue;
         }
       }
-      const decision = decideRetry(classified, attempt, { ...call.retry, random: deps.random }, outputChars > 0);
+      // The trimmed retry above is not one of the policy's `maxAttempts`.
+      const policyAttempt = shrunk ? attempt - 1 : attempt;
+      const decision = decideRetry(classified, policyAttempt, { ...call.retry, random: deps.random }, outputChars > 0);
       if (!decision.retry) {
         if (decision.reason !== 'notTransient') {
           deps.log.info(`${provider}/${model}: not retrying (${decision.reason}).`);
         }
         throw toResponseError(classified, provider, call.label, call.secrets, { baseUrl: call.baseUrl, attempts: attempt });
       }
-      deps.notifyRetry({ kind: classified.kind, attempt, maxAttempts: call.retry.maxAttempts, delayMs: decision.delayMs });
-      deps.log.info(`${provider}/${model}: attempt ${attempt} of ${call.retry.maxAttempts} failed (${classified.kind}); retrying in ${decision.delayMs} ms.`);
+      const { maxAttempts } = call.retry;
+      deps.notifyRetry({ kind: classified.kind, attempt: policyAttempt, maxAttempts, delayMs: decision.delayMs });
+      deps.log.info(`${provider}/${model}: attempt ${policyAttempt} of ${maxAttempts} failed (${classified.kind}); retrying in ${decision.delayMs} ms.`);
       await sleep(decision.delayMs, hooks.signal);
       if (hooks.signal.aborted) {
         throw toResponseError({ kind: 'canceled' }, provider, call.label, call.secrets, { attempts: attempt });

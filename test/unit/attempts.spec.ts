@@ -138,3 +138,40 @@ test('Stop during the wait cancels with -32800 and makes no further attempt', as
   assert.equal(calls(), 1);
   assert.equal(h.admitted.length, 1);
 });
+
+test('the trimmed retry after a context overflow happens once, at once, and is not one of maxAttempts', async () => {
+  const { provider, calls } = scripted([
+    { fail: { status: 400, code: 'context_length_exceeded' } },
+    { fail: { status: 529 } },
+    { fail: { status: 529 } },
+    { text: 'fits now' },
+  ]);
+  const h = harness(provider);
+  const shrunk: number[] = [];
+  const outcome = await runAttempts(call, h.deps, {
+    signal: new AbortController().signal,
+    onText: () => {},
+    shrink: (_overflow, sent) => {
+      shrunk.push(sent.messages.length);
+      return { ...sent, messages: sent.messages.slice(-1) };
+    },
+  });
+  assert.equal(calls(), 4);
+  assert.equal(outcome.attempts, 4, 'every request counts in the result');
+  assert.deepEqual(shrunk, [1], 'shrunk once');
+  assert.deepEqual(h.slept, [2000, 4000], 'no wait before the trimmed retry');
+  assert.deepEqual(h.retries.map((r) => `${r.attempt}/${r.maxAttempts}`), ['1/3', '2/3']);
+});
+
+test('a second overflow is not shrunk again: it is the error', async () => {
+  const { provider, calls } = scripted([
+    { fail: { status: 400, code: 'context_length_exceeded' } },
+    { fail: { status: 400, code: 'context_length_exceeded' } },
+  ]);
+  const h = harness(provider);
+  await assert.rejects(
+    runAttempts(call, h.deps, { signal: new AbortController().signal, onText: () => {}, shrink: (_o, sent) => sent }),
+    (error) => error instanceof ResponseError && (error.data as ErrorData).kind === 'contextWindowExceeded',
+  );
+  assert.equal(calls(), 2);
+});
