@@ -171,7 +171,7 @@ export function describe(error: ProviderError, provider: ProviderId, label: stri
     case 'overloaded':
       return `${label} is overloaded right now.${waitAdvice(error.retryAfterMs)}`;
     case 'contextWindowExceeded':
-      return `The conversation is too long for the model's context window, even with the oldest messages left out. Start a new chat or shorten the prompt.`;
+      return `The request is too long for the model's context window. Start a new chat, or shorten the prompt or the text it includes.`;
     case 'contentFiltered':
       return `${label}'s content filter blocked this request or its answer${error.requestId ? ` (request ${error.requestId})` : ''}. Rephrase the prompt and try again.`;
     case 'quotaExceeded':
@@ -221,7 +221,7 @@ export const billingPages: Record<ProviderId, string> = {
 export interface ErrorContext {
   /** The call's base URL; empty for the provider's own endpoint. */
   baseUrl?: string;
-  /** Provider attempts made, when more than one was. */
+  /** Provider attempts made (`data.attempts`); the message mentions them when there were several. */
   attempts?: number;
 }
 
@@ -233,7 +233,8 @@ export function toResponseError(
   secrets: readonly string[],
   context: ErrorContext = {},
 ): ResponseError<ErrorData> {
-  const tried = context.attempts && context.attempts > 1 ? ` Tollgate tried ${context.attempts} times.` : '';
+  const several = context.attempts !== undefined && context.attempts > 1 && error.kind !== 'canceled';
+  const tried = several ? ` Tollgate tried ${context.attempts} times.` : '';
   const message = redact(describe(error, provider, label) + tried, secrets);
   const data: ErrorData = { kind: error.kind, message, provider };
   if (context.attempts !== undefined) {
