@@ -40,9 +40,15 @@ const prompt = required<HTMLTextAreaElement>('[data-testid="prompt"]');
 const send = required<HTMLButtonElement>('[data-testid="send"]');
 const stop = required<HTMLButtonElement>('[data-testid="stop"]');
 prompt.maxLength = maxPromptLength;
-const transcript = new Transcript(required<HTMLElement>('[data-testid="transcript"]'), (action, id) =>
-  host.postMessage({ type: 'runAction', action, id }),
-);
+/** The prompt the host last gave back after a failure; Retry sends it, so the box need not keep it. */
+let restoredPrompt: string | undefined;
+const transcript = new Transcript(required<HTMLElement>('[data-testid="transcript"]'), (action, id) => {
+  if (action === 'retry' && prompt.value === restoredPrompt) {
+    prompt.value = '';
+    updateButtons();
+  }
+  host.postMessage({ type: 'runAction', action, id });
+});
 const countdown = new RetryCountdown(() => host.postMessage({ type: 'stop' }));
 let busy = false;
 
@@ -125,6 +131,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     case 'restorePrompt':
       if (prompt.value.trim() === '') {
         prompt.value = message.text;
+        restoredPrompt = message.text;
         updateButtons();
       }
       break;

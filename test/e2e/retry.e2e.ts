@@ -100,7 +100,9 @@ describe('retries in a real VS Code', { timeout: 300_000 }, () => {
       assert.equal((await s.fake.requests()).length, 1, 'not retried automatically after text arrived');
       console.log(`screenshot: ${await s.browser.screenshot('retry-interrupted')}`);
 
+      assert.equal(await chat.getByTestId('prompt').inputValue(), 'Tell me everything.', 'the prompt is given back');
       await failed.getByTestId('error-action').filter({ hasText: 'Retry' }).click({ timeout: STEP_MS });
+      assert.equal(await chat.getByTestId('prompt').inputValue(), '', 'Retry sends it, so the box is cleared');
       const answer = chat.locator('[data-testid="message-assistant"][data-state="done"]').last();
       await answer.filter({ hasText: 'The whole answer.' }).waitFor({ timeout: STEP_MS });
       const requests = await s.fake.requests();
