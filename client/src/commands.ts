@@ -1,7 +1,9 @@
 /** Tollgate's commands: a table of ids to small functions. Titles are in package.json (category "Tollgate"). */
 import * as vscode from 'vscode';
 import type { ProviderId } from '../../server/src/protocol';
+import type { ChatSession } from './chat/chatSession';
 import { chatViewId } from './chat/chatViewProvider';
+import type { ErrorAction } from './chat/webviewProtocol';
 import { providerLabels, providers, type ApiKeyStore } from './secrets';
 import { readRawSettings, sanitiseSettings } from './settings';
 
@@ -30,6 +32,30 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
   return Object.entries(commands).map(([id, command]) =>
     vscode.commands.registerCommand(id, () => command(context)),
   );
+}
+
+/** The action offered next to a failed answer `id`. */
+export function runErrorAction(action: ErrorAction, id: string | undefined, session: ChatSession): void {
+  switch (action) {
+    case 'setApiKey':
+      void vscode.commands.executeCommand(commandIds.setApiKey);
+      break;
+    case 'showServerOutput':
+      void vscode.commands.executeCommand(commandIds.showServerOutput);
+      break;
+    case 'openBilling': {
+      const url = id === undefined ? undefined : session.actionUrlOf(id);
+      if (url) {
+        void vscode.env.openExternal(vscode.Uri.parse(url));
+      }
+      break;
+    }
+    case 'retry':
+      if (id !== undefined) {
+        void session.retry(id);
+      }
+      break;
+  }
 }
 
 async function openChat(): Promise<void> {

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { ChatSession } from './chat/chatSession';
 import { ChatViewProvider, chatViewId } from './chat/chatViewProvider';
-import { commandIds, registerCommands } from './commands';
+import { registerCommands, runErrorAction } from './commands';
 import { ServerConnection } from './languageClient';
 import { offlineDemoLabel, type OfflineDemo } from './offlineDemo';
 import { ApiKeyStore } from './secrets';
@@ -32,10 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
       const inDemo = offlineDemo?.providers.includes(provider) ?? false;
       return { provider, model: model || defaultModels[provider], ...(inDemo ? { offlineDemoLabel } : {}) };
     },
-    runAction: (action) => {
-      const command = action === 'setApiKey' ? commandIds.setApiKey : commandIds.showServerOutput;
-      void vscode.commands.executeCommand(command);
-    },
+    runAction: (action, id) => runErrorAction(action, id, session),
     output,
   });
 
@@ -45,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): void {
     view,
     vscode.window.registerWebviewViewProvider(chatViewId, view),
     ...registerCommands({ apiKeys, output }),
+    server.onRetryScheduled((params) => session.retryScheduled(params)),
     server.onWillStart((demo) => {
       offlineDemo = demo;
       view.refreshStatus();

@@ -13,7 +13,14 @@ import {
   type LanguageClientOptions,
   type NodeModule,
 } from 'vscode-languageclient/node';
-import { ChatRequest, type ChatParams, type ChatPartialResult, type ChatResult } from '../../server/src/protocol';
+import {
+  ChatRequest,
+  type ChatParams,
+  type ChatPartialResult,
+  type ChatResult,
+  RetryScheduledNotification,
+  type RetryScheduledParams,
+} from '../../server/src/protocol';
 import {
   applySettingOverrides,
   detectOfflineDemo,
@@ -37,6 +44,9 @@ export class ServerConnection implements vscode.Disposable {
   private readonly startingEmitter = new vscode.EventEmitter<OfflineDemo | undefined>();
   /** Fires each time a server is being started, with its offline-demo state (known even if the start fails). */
   readonly onWillStart = this.startingEmitter.event;
+  private readonly retryEmitter = new vscode.EventEmitter<RetryScheduledParams>();
+  /** `tollgate/retryScheduled`: the server waits before retrying the running request. */
+  readonly onRetryScheduled = this.retryEmitter.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -90,6 +100,7 @@ export class ServerConnection implements vscode.Disposable {
   dispose(): void {
     void this.stop();
     this.startingEmitter.dispose();
+    this.retryEmitter.dispose();
   }
 
   /** Shuts the server down (LSP shutdown and exit); the next request starts a new one. */
@@ -144,6 +155,7 @@ export class ServerConnection implements vscode.Disposable {
       },
     };
     const client = new LanguageClient('tollgate', 'Tollgate Language Server', serverModule, clientOptions);
+    client.onNotification(RetryScheduledNotification.type, (params) => this.retryEmitter.fire(params));
     try {
       await client.start();
     } catch (error) {

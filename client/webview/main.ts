@@ -6,6 +6,7 @@
 import './chat.css';
 import { maxPromptLength } from '../src/chat/limits';
 import type { HostMessage, ViewStatus, WebviewMessage } from '../src/chat/webviewProtocol';
+import { RetryCountdown } from './retryCountdown';
 import { Transcript } from './transcript';
 
 interface VsCodeApi {
@@ -39,9 +40,16 @@ const prompt = required<HTMLTextAreaElement>('[data-testid="prompt"]');
 const send = required<HTMLButtonElement>('[data-testid="send"]');
 const stop = required<HTMLButtonElement>('[data-testid="stop"]');
 prompt.maxLength = maxPromptLength;
-const transcript = new Transcript(required<HTMLElement>('[data-testid="transcript"]'), (action) =>
-  host.postMessage({ type: 'runAction', action }),
-);
+/** The prompt the host last gave back after a failure; Retry sends it, so the box need not keep it. */
+let restoredPrompt: string | undefined;
+const transcript = new Transcript(required<HTMLElement>('[data-testid="transcript"]'), (action, id) => {
+  if (action === 'retry' && prompt.value === restoredPrompt) {
+    prompt.value = '';
+    updateButtons();
+  }
+  host.postMessage({ type: 'runAction', action, id });
+});
+const countdown = new RetryCountdown(() => host.postMessage({ type: 'stop' }));
 let busy = false;
 
 function required<T extends Element>(selector: string): T {
@@ -106,14 +114,24 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       transcript.append(message.entry);
       break;
     case 'delta':
+      countdown.clear();
       transcript.appendText(message.id, message.text);
       break;
     case 'finish':
+      countdown.clear();
       transcript.finish(message);
       break;
+    case 'retryScheduled': {
+      const answer = transcript.elementOf(message.id);
+      if (answer) {
+        countdown.show(answer, message);
+      }
+      break;
+    }
     case 'restorePrompt':
       if (prompt.value.trim() === '') {
         prompt.value = message.text;
+        restoredPrompt = message.text;
         updateButtons();
       }
       break;

@@ -13,7 +13,12 @@ interface RenderedEntry {
   body: HTMLElement;
 }
 
-const actionLabels = { setApiKey: 'Set API Key', showServerOutput: 'Show Server Output' } as const;
+const actionLabels = {
+  setApiKey: 'Set API Key',
+  showServerOutput: 'Show Server Output',
+  openBilling: 'Open Billing Page',
+  retry: 'Retry',
+} as const;
 
 export class Transcript {
   private readonly rendered = new Map<string, RenderedEntry>();
@@ -22,7 +27,7 @@ export class Transcript {
 
   constructor(
     private readonly container: HTMLElement,
-    private readonly onAction: (action: NonNullable<EntryError['action']>) => void,
+    private readonly onAction: (action: NonNullable<EntryError['action']>, id: string) => void,
   ) {}
 
   restore(entries: TranscriptEntry[]): void {
@@ -60,6 +65,11 @@ export class Transcript {
     this.frame ??= requestAnimationFrame(() => this.renderDirty());
   }
 
+  /** The rendered answer `id`, for notices that live under it (the retry countdown). */
+  elementOf(id: string): HTMLElement | undefined {
+    return this.rendered.get(id)?.element;
+  }
+
   finish(message: FinishMessage): void {
     const rendered = this.rendered.get(message.id);
     if (!rendered) {
@@ -71,6 +81,9 @@ export class Transcript {
     rendered.entry.state = message.state;
     if (message.error) {
       rendered.entry.error = message.error;
+    }
+    if (message.note) {
+      rendered.entry.note = message.note;
     }
     // Render now, before the state changes, so whoever waits for data-state="done" sees the final text.
     this.dirty.delete(message.id);
@@ -104,12 +117,23 @@ export class Transcript {
   /** The state attribute and, for a stopped or failed answer, the notice under it. */
   private renderEnding({ entry, element }: RenderedEntry): void {
     element.querySelector('.ending')?.remove();
+    element.querySelector('.note')?.remove();
+    if (entry.note) {
+      const note = document.createElement('div');
+      note.className = 'note';
+      note.dataset['testid'] = 'note';
+      note.textContent = entry.note;
+      element.append(note);
+    }
     if (entry.state === 'stopped') {
       element.append(notice('stopped', 'Stopped.'));
     } else if (entry.state === 'error' && entry.error) {
-      const error = notice('error', entry.error.message);
+      const error = notice('error', failureText(entry.error));
       error.setAttribute('role', 'alert');
       error.dataset['kind'] = entry.error.kind;
+      if (entry.error.interrupted) {
+        element.dataset['interrupted'] = 'true';
+      }
       const action = entry.error.action;
       if (action) {
         const button = document.createElement('button');
@@ -117,7 +141,7 @@ export class Transcript {
         button.className = 'secondary';
         button.dataset['testid'] = 'error-action';
         button.textContent = actionLabels[action];
-        button.addEventListener('click', () => this.onAction(action));
+        button.addEventListener('click', () => this.onAction(action, entry.id));
         error.append(' ', button);
       }
       element.append(error);
@@ -141,6 +165,16 @@ export class Transcript {
     }
     this.dirty.clear();
   }
+}
+
+/** The server's sentence, prefixed for an interrupted answer and followed by when a long wait ends. */
+function failureText(error: EntryError): string {
+  const parts = [error.interrupted ? `The answer was interrupted. ${error.message}` : error.message];
+  if (error.retryAt !== undefined) {
+    const until = new Date(error.retryAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    parts.push(`Rate limited until ${until}.`);
+  }
+  return parts.join(' ');
 }
 
 function notice(testId: string, text: string): HTMLElement {

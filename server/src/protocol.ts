@@ -62,6 +62,11 @@ export interface ChatResult {
   costUsd: number;
   /** Provider calls made, the first included. */
   attempts: number;
+  /**
+   * How many of the oldest messages were left out so the conversation fits the model's context window;
+   * absent when none were.
+   */
+  trimmedMessages?: number;
 }
 
 /** One streamed piece of the answer. Partial results carry one of these or an array of them. */
@@ -104,6 +109,10 @@ export interface ErrorData {
   limitUsd?: number;
   /** The provider that failed, when one was called. */
   provider?: ProviderId;
+  /** Provider attempts made before giving up, retries included (absent when no provider was called). */
+  attempts?: number;
+  /** A page that fixes the problem: for `quotaExceeded`, the provider's billing page (own endpoints only). */
+  actionUrl?: string;
 }
 
 /**

@@ -8,7 +8,7 @@ import { admitEverything } from './callGuard';
 import { createChatHandler } from './chat';
 import type { ServerEnvironment } from './environment';
 import { connectionLog } from './log';
-import { ChatRequest } from './protocol';
+import { ChatRequest, RetryScheduledNotification } from './protocol';
 import { createProvider as defaultProviderFactory, type ProviderFactory } from './providers';
 import { SettingsSource } from './settingsSource';
 
@@ -42,6 +42,7 @@ export function startServer(
       guard: admitEverything,
       log,
       sendDelta: (token, delta) => void connection.sendProgress(ChatRequest.type, token, delta),
+      notifyRetry: (params) => void connection.sendNotification(RetryScheduledNotification.type, params),
     }),
   );
 

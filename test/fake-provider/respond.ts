@@ -25,6 +25,7 @@ export function sendJson(res: ServerResponse, status: number, headers: Record<st
 function retryHeaders(scenario: HttpErrorScenario): Record<string, string> {
   return {
     ...(scenario.retryAfterSeconds === undefined ? {} : { 'retry-after': String(scenario.retryAfterSeconds) }),
+    ...(scenario.retryAfterDate === undefined ? {} : { 'retry-after': scenario.retryAfterDate }),
     ...(scenario.retryAfterMs === undefined ? {} : { 'retry-after-ms': String(scenario.retryAfterMs) }),
     ...(scenario.shouldRetry === undefined ? {} : { 'x-should-retry': String(scenario.shouldRetry) }),
   };

@@ -67,7 +67,13 @@ export type HttpErrorKind =
   | 'contextWindowExceeded'
   | 'quotaExceeded'
   | 'contentFiltered'
-  | 'invalidRequest';
+  | 'invalidRequest'
+  /** Anthropic 504 `timeout_error`; OpenAI 408. Both SDKs retry these. */
+  | 'timeout'
+  /** HTTP 403: the key may not use this model or endpoint. */
+  | 'permissionDenied'
+  /** HTTP 404: an unknown model. */
+  | 'notFound';
 
 /** A non-2xx answer with the provider's real status, error envelope and headers (see errors.ts for the table). */
 export interface HttpErrorScenario {
@@ -77,6 +83,8 @@ export interface HttpErrorScenario {
   retryAfterSeconds?: number;
   /** Sent as `retry-after-ms: <ms>` (both SDKs prefer it; use 1 in tests). */
   retryAfterMs?: number;
+  /** Sent as `retry-after: <HTTP date>` (e.g. `new Date(…).toUTCString()`); wins over `retryAfterSeconds`. */
+  retryAfterDate?: string;
   /** Sent as `x-should-retry: true|false`, which both SDKs obey before looking at the status. */
   shouldRetry?: boolean;
   /** Replaces the provider's default `error.message` text. */
@@ -192,9 +200,13 @@ export const scenarioSchema: z.ZodType<Scenario> = z.discriminatedUnion('type', 
       'quotaExceeded',
       'contentFiltered',
       'invalidRequest',
+      'timeout',
+      'permissionDenied',
+      'notFound',
     ]),
     retryAfterSeconds: z.number().nonnegative().optional(),
     retryAfterMs: z.number().nonnegative().optional(),
+    retryAfterDate: z.string().optional(),
     shouldRetry: z.boolean().optional(),
     message: z.string().optional(),
   }),

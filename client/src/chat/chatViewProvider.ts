@@ -15,8 +15,8 @@ export interface ChatViewDependencies {
   session: ChatSession;
   /** The header's provider, model and offline-demo label; `busy` is filled in here. */
   status: () => Omit<ViewStatus, 'busy'>;
-  /** Runs an action offered next to an error (a command). */
-  runAction: (action: ErrorAction) => void;
+  /** Runs an action offered next to an error (a command); `id` is the answer it belongs to. */
+  runAction: (action: ErrorAction, id: string | undefined) => void;
   output: vscode.LogOutputChannel;
 }
 
@@ -84,7 +84,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         this.deps.session.stop();
         break;
       case 'runAction':
-        this.deps.runAction(message.action);
+        this.deps.runAction(message.action, message.id);
         break;
     }
   }

@@ -44,6 +44,13 @@ export class Conversation {
     }
   }
 
+  setNote(id: string, note: string): void {
+    const entry = this.find(id);
+    if (entry) {
+      entry.note = note;
+    }
+  }
+
   textOf(id: string): string {
     return this.find(id)?.text ?? '';
   }

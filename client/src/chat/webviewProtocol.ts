@@ -23,8 +23,12 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   }),
   /** The user pressed Stop. */
   z.strictObject({ type: z.literal('stop') }),
-  /** The user clicked an action offered next to an error. */
-  z.strictObject({ type: z.literal('runAction'), action: z.enum(['setApiKey', 'showServerOutput']) }),
+  /** The user clicked an action offered next to an error; `id` is the answer it belongs to. */
+  z.strictObject({
+    type: z.literal('runAction'),
+    action: z.enum(['setApiKey', 'showServerOutput', 'openBilling', 'retry']),
+    id: z.string().max(64).optional(),
+  }),
 ]);
 
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
@@ -39,6 +43,12 @@ export interface EntryError {
   message: string;
   /** A button offered with the error. */
   action?: ErrorAction;
+  /** Text had arrived before the failure: the answer is kept, marked interrupted. */
+  interrupted?: boolean;
+  /** The provider asked for a wait longer than the server sleeps through: retry at this time (epoch ms). */
+  retryAt?: number;
+  /** The page `openBilling` opens; the host opens its own copy, never one the webview sends. */
+  actionUrl?: string;
 }
 
 export interface TranscriptEntry {
@@ -47,6 +57,8 @@ export interface TranscriptEntry {
   text: string;
   state: EntryState;
   error?: EntryError;
+  /** A remark under a finished answer, e.g. that older messages were left out to fit the context window. */
+  note?: string;
 }
 
 /** What the header shows. */
@@ -67,6 +79,8 @@ export type HostMessage =
   /** Text to append to a streaming entry: every delta of one frame, concatenated. */
   | { type: 'delta'; id: string; text: string }
   /** The entry finished. `text`, when present, replaces the streamed text (the server's final word). */
-  | { type: 'finish'; id: string; state: Exclude<EntryState, 'streaming'>; error?: EntryError; text?: string }
+  | { type: 'finish'; id: string; state: Exclude<EntryState, 'streaming'>; error?: EntryError; text?: string; note?: string }
   /** Puts a prompt back in the input box, so a failed prompt can be sent again. */
-  | { type: 'restorePrompt'; text: string };
+  | { type: 'restorePrompt'; text: string }
+  /** The server waits `delayMs` before retrying the answer `id` (`tollgate/retryScheduled`): show a countdown. */
+  | { type: 'retryScheduled'; id: string; kind: ErrorKind; attempt: number; maxAttempts: number; delayMs: number };

@@ -28,7 +28,15 @@ import {
 import type { ApiKeys } from '../../../server/src/environment';
 import type { ProviderId } from '../../../server/src/protocol';
 import { type FakeProvider, startFakeProvider } from '../../fake-provider';
-import { ChatRequest, type ChatDelta, type ChatParams, type ChatResult, type ErrorData } from '../../../server/src/protocol';
+import {
+  ChatRequest,
+  type ChatDelta,
+  type ChatParams,
+  type ChatResult,
+  type ErrorData,
+  RetryScheduledNotification,
+  type RetryScheduledParams,
+} from '../../../server/src/protocol';
 import { startServer } from '../../../server/src/startServer';
 
 export interface ChatOutcome {
@@ -46,6 +54,8 @@ export interface ServerUnderTest {
   shownMessages: string[];
   /** The server's log (`window/logMessage`). */
   logLines: string[];
+  /** Every `tollgate/retryScheduled` notification, in arrival order. */
+  retries: RetryScheduledParams[];
   chat(
     params: ChatParams,
     options?: { cancel?: CancellationTokenSource; onDelta?: (streamedSoFar: string) => void },
@@ -95,6 +105,7 @@ export async function connectAsEditor(
   let settings: Record<string, unknown> = options.settings ?? {};
   const shownMessages: string[] = [];
   const logLines: string[] = [];
+  const retries: RetryScheduledParams[] = [];
   let settingsPulled: (() => void) | undefined;
   connection.onRequest(ConfigurationRequest.type, (params) => {
     setImmediate(() => settingsPulled?.());
@@ -106,6 +117,9 @@ export async function connectAsEditor(
   });
   connection.onNotification(LogMessageNotification.type, (message) => {
     logLines.push(message.message);
+  });
+  connection.onNotification(RetryScheduledNotification.type, (params) => {
+    retries.push(params);
   });
   connection.listen();
 
@@ -123,6 +137,7 @@ export async function connectAsEditor(
     connection,
     shownMessages,
     logLines,
+    retries,
     async chat(params, { cancel, onDelta } = {}) {
       const partialResultToken = randomUUID();
       const deltas: ChatDelta[] = [];
@@ -169,15 +184,16 @@ export async function waitUntil(condition: () => boolean, what: string, timeoutM
   }
 }
 
-/** A fake provider and a server configured to call it for `provider` with `apiKey`. */
+/** A fake provider and a server configured to call it for `provider` with `apiKey`, plus `settings`. */
 export async function startAgainstFake(
   provider: ProviderId,
   apiKey: string,
+  settings: Record<string, unknown> = {},
 ): Promise<{ fake: FakeProvider; server: ServerUnderTest; close: () => Promise<void> }> {
   const fake = await startFakeProvider();
   const server = await startServerUnderTest({
     apiKeys: { [provider]: apiKey },
-    settings: { provider, anthropic: { baseUrl: fake.anthropicBaseUrl }, openai: { baseUrl: fake.openaiBaseUrl } },
+    settings: { provider, anthropic: { baseUrl: fake.anthropicBaseUrl }, openai: { baseUrl: fake.openaiBaseUrl }, ...settings },
   });
   return {
     fake,
