@@ -177,7 +177,13 @@ export async function startAgainstFake(
   const fake = await startFakeProvider();
   const server = await startServerUnderTest({
     apiKeys: { [provider]: apiKey },
-    settings: { provider, anthropic: { baseUrl: fake.anthropicBaseUrl }, openai: { baseUrl: fake.openaiBaseUrl } },
+    settings: {
+      provider,
+      anthropic: { baseUrl: fake.anthropicBaseUrl },
+      openai: { baseUrl: fake.openaiBaseUrl },
+      // The budget refuses models without a price; tests that name a made-up model use this one.
+      pricing: { 'model-under-test': { inputPerMTok: 1, outputPerMTok: 2 } },
+    },
   });
   return {
     fake,
