@@ -44,6 +44,7 @@ export class BudgetGuard implements CallGuard {
     const ledger = await this.openLedger();
 
     // Refuse a call the budget cannot take now, before making it wait for a rate-limit token.
+    ledger.refresh();
     const before = ledger.status(settings.budgetDailyUsd);
     if (before.spentUsd + before.reservedUsd + worstCase > before.budgetUsd + 1e-9) {
       throw budgetExceeded(worstCase, before, model, request.maxTokens);

@@ -79,6 +79,7 @@ export class BudgetService {
     });
     connection.onRequest(ExportUsageRequest.type, async () => {
       const ledger = await this.open();
+      ledger.refresh();
       const csv = ledger.toCsv();
       return { csv, rows: csv.split('\r\n').length - 2 };
     });
@@ -121,6 +122,7 @@ export class BudgetService {
   }
 
   private toStatus(ledger: Ledger): BudgetStatus {
+    ledger.refresh();
     return wireStatus(ledger.status(this.options.settings().budgetDailyUsd));
   }
 

@@ -260,6 +260,11 @@ export class Ledger {
     return [header, ...rows].join('\r\n') + '\r\n';
   }
 
+  /** Reads what other processes appended (no lock needed: only complete lines are applied). */
+  refresh(): boolean {
+    return this.catchUp();
+  }
+
   onChange(listener: () => void): void {
     this.changeListeners.push(listener);
   }
