@@ -122,4 +122,7 @@ test('amounts read naturally: cents, or four decimals for sub-cent costs', () =>
   assert.equal(formatUsd(10), '$10.00');
   assert.equal(formatUsd(0.00123), '$0.0012');
   assert.equal(formatUsd(0), '$0.00');
+  assert.equal(formatUsd(0.0104, { precise: true }), '$0.0104');
+  assert.equal(formatUsd(0.5, { precise: true }), '$0.5000');
+  assert.equal(formatUsd(1.5, { precise: true }), '$1.50');
 });

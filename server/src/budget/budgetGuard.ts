@@ -102,12 +102,13 @@ function budgetExceeded(
   model: string,
   maxTokens: number,
 ): ResponseError<ErrorData> {
-  const held = status.reservedUsd > 0 ? `, ${formatUsd(status.reservedUsd)} held by calls in progress` : '';
+  const usd = (amount: number) => formatUsd(amount, { precise: true });
+  const held = status.reservedUsd > 0 ? `, ${usd(status.reservedUsd)} held by calls in progress` : '';
   return failure(
     'budgetExceeded',
-    `This call to ${model} could cost up to ${formatUsd(worstCase)} (with up to ${maxTokens} output tokens), but only ` +
-      `${formatUsd(status.remainingUsd)} of today's ${formatUsd(status.budgetUsd)} budget is left ` +
-      `(${formatUsd(status.spentUsd)} spent${held}), so Tollgate did not send it. Raise today's budget or ` +
+    `This call to ${model} could cost up to ${usd(worstCase)} (with up to ${maxTokens} output tokens), but only ` +
+      `${usd(status.remainingUsd)} of today's ${formatUsd(status.budgetUsd)} budget is left ` +
+      `(${usd(status.spentUsd)} spent${held}), so Tollgate did not send it. Raise today's budget or ` +
       'tollgate.budget.dailyUsd, or lower tollgate.maxTokens.',
     { limitUsd: status.budgetUsd, wouldCostUsd: worstCase, remainingUsd: status.remainingUsd },
   );
