@@ -1,7 +1,11 @@
 /** The budget over LSP, against the fake provider: refusals before any request, costs, status, history, export. */
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
+import { localDay } from '../../server/src/budget/ledgerEntry';
 import {
   BudgetStatusNotification,
   ExportUsageRequest,
@@ -22,9 +26,13 @@ function settings(extra: Record<string, unknown> = {}): Record<string, unknown> 
   return { provider: 'anthropic', model: 'claude-sonnet-5-5', maxTokens: 1000, anthropic: { baseUrl: fake.anthropicBaseUrl }, ...extra };
 }
 
-async function startWith(extra: Record<string, unknown> = {}): Promise<void> {
+async function startWith(extra: Record<string, unknown> = {}, storageDir?: string): Promise<void> {
   server?.close();
-  server = await startServerUnderTest({ apiKeys: { anthropic: 'sk-ant-budget' }, settings: settings(extra) });
+  server = await startServerUnderTest({
+    apiKeys: { anthropic: 'sk-ant-budget' },
+    settings: settings(extra),
+    ...(storageDir ? { storageDir } : {}),
+  });
   statuses = [];
   server.connection.onNotification(BudgetStatusNotification.type, (status) => {
     statuses.push(status);
@@ -142,4 +150,16 @@ test('history and CSV export list the calls', async () => {
   assert.match(exported.csv, /,anthropic,claude-sonnet-5-5,200,20,0,0,0\.0006,false,ok\r\n$/);
   await assert.rejects(server.connection.sendRequest(UsageHistoryRequest.type, { days: 0 }), /params\.days must be/);
   await assert.rejects(server.connection.sendRequest(RaiseBudgetRequest.type, { addUsd: -1 }), /params\.addUsd must be/);
+});
+
+test('a damaged ledger is reported to the user, and its good entries still count', async () => {
+  const storage = mkdtempSync(join(tmpdir(), 'tollgate-damaged-'));
+  mkdirSync(join(storage, 'budget'));
+  const day = localDay(new Date());
+  const good = { t: 'settle', id: 'a', day, at: Date.now(), provider: 'anthropic', model: 'claude-sonnet-5-5', usd: 0.5, estimated: false, outcome: 'ok' };
+  writeFileSync(join(storage, 'budget', 'ledger.jsonl'), `${JSON.stringify(good)}\n{"t":"settle","id":"b","usd":9\u0000\u0000\n`);
+  await startWith({}, storage);
+  await waitUntil(() => server.shownMessages.some((m) => /budget ledger .* has 1 damaged line/.test(m)), 'the damage message');
+  assert.match(server.shownMessages.join('\n'), /kept every other entry/);
+  assert.equal((await server.connection.sendRequest(UsageRequest.type, {})).spentUsd, 0.5);
 });

@@ -49,6 +49,7 @@ export class BudgetService {
   private readonly ledger: Promise<Ledger>;
   private lastSent = '';
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     private readonly connection: Connection,
@@ -109,6 +110,10 @@ export class BudgetService {
   }
 
   stop(): void {
+    if (this.stopped) {
+      return;
+    }
+    this.stopped = true;
     clearInterval(this.timer);
     void this.ledger.then((ledger) => ledger.close(), () => undefined);
   }
@@ -132,7 +137,7 @@ export class BudgetService {
     const text = JSON.stringify(status);
     if (text !== this.lastSent) {
       this.lastSent = text;
-      void this.connection.sendNotification(BudgetStatusNotification.type, status);
+      this.notify(() => this.connection.sendNotification(BudgetStatusNotification.type, status));
     }
   }
 
@@ -171,7 +176,16 @@ export class BudgetService {
       'and kept every other entry; the damaged bytes are still in the file. Spend recorded only in those lines is ' +
       'not counted, so check today\'s total against your provider\'s dashboard.';
     this.options.log.warn(message);
-    void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+    this.notify(() => this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message }));
+  }
+
+  /** Sends a notification; a connection that is gone (the editor left without shutdown) stops the polling. */
+  private notify(send: () => Promise<void>): void {
+    try {
+      send().catch(() => this.stop());
+    } catch {
+      this.stop();
+    }
   }
 }
 

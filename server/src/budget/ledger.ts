@@ -117,6 +117,9 @@ export class Ledger {
   /** Opens (or creates) the ledger and settles reservations left by processes that are gone. */
   static async open(options: LedgerOptions): Promise<Ledger> {
     const ledger = new Ledger(options);
+    // Fold the history before taking the lock (complete lines need none): a long history must not hold
+    // every other process's reservations up while it is parsed.
+    ledger.catchUp();
     await ledger.lock.withLock(() => {
       ledger.catchUp();
       ledger.settleOrphans();

@@ -58,6 +58,8 @@ export interface ServerUnderTest {
 export async function startServerUnderTest(options: {
   apiKeys?: ApiKeys;
   settings?: Record<string, unknown>;
+  /** The server's storage folder (its budget ledger); a fresh temporary one by default. */
+  storageDir?: string;
 }): Promise<ServerUnderTest> {
   const toServer = new PassThrough();
   const toClient = new PassThrough();
@@ -68,7 +70,7 @@ export async function startServerUnderTest(options: {
   );
   startServer(serverConnection, {
     apiKeys: options.apiKeys ?? {},
-    storageDir: mkdtempSync(join(tmpdir(), 'tollgate-storage-')),
+    storageDir: options.storageDir ?? mkdtempSync(join(tmpdir(), 'tollgate-storage-')),
   });
   const editor = await connectAsEditor(toClient, toServer, { settings: options.settings });
   return {
