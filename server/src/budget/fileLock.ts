@@ -9,7 +9,7 @@
  * them delete the other's fresh lock: the loser finds the renamed file is not the stale lock it saw,
  * and links it back.
  */
-import { closeSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 export interface LockOwner {
@@ -118,9 +118,13 @@ export class FileLock {
 
   private isStale(content: string): boolean {
     const [pid, host, , time] = content.split(' ');
-    const age = Date.now() - Number(time);
-    if (!(age < this.staleMs)) {
-      return true; // Too old, or unreadable (a holder killed between create and write).
+    if (time === undefined) {
+      // Created but not written yet — or its holder was killed in between: only its age can tell.
+      const age = ageOf(this.path);
+      return age !== undefined && age > this.staleMs;
+    }
+    if (Date.now() - Number(time) > this.staleMs) {
+      return true;
     }
     return host === this.owner.host && !this.options.isAlive(Number(pid));
   }
@@ -134,6 +138,14 @@ export class FileLock {
 function readQuietly(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function ageOf(path: string): number | undefined {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
   } catch {
     return undefined;
   }

@@ -392,9 +392,15 @@ export class Ledger {
 
   /** Appends one entry (under the lock) and folds it in. A torn last line is closed off first. */
   private append(entry: LedgerEntry): void {
-    const line = `${this.tornTail ? '\n' : ''}${JSON.stringify(entry)}\n`;
-    writeSync(this.fd, line);
-    this.catchUp();
+    const line = Buffer.from(`${this.tornTail ? '\n' : ''}${JSON.stringify(entry)}\n`);
+    const written = writeSync(this.fd, line);
+    if (this.tornTail || written !== line.length) {
+      this.catchUp(); // Parse the closed-off torn line (reported as damage) and ours from the file.
+      return;
+    }
+    // We hold the lock and had caught up, so the file ended where our line starts: fold it in directly.
+    this.offset += written;
+    this.apply(entry);
   }
 
   /** Under the lock: settles every reservation whose process is gone at its worst case. */
