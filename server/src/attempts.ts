@@ -58,7 +58,9 @@ export async function runAttempts(call: PreparedCall, deps: AttemptDependencies,
     );
     return { answer, attempts: 1, costUsd };
   } catch (error) {
-    const reachedProvider = !(error instanceof ProviderFailure && error.facts.connectionFailed && outputChars === 0);
+    // No connection, or an HTTP error response before any output (the provider refused it): nothing billed.
+    const refused = error instanceof ProviderFailure && (error.facts.connectionFailed || error.facts.status !== undefined);
+    const reachedProvider = !(refused && outputChars === 0);
     await admission.settle({ outputChars, reachedProvider });
     throw toClientError(error, call, deps.log, Date.now() - started);
   }

@@ -216,7 +216,10 @@ export interface CallRecord {
   usage?: Usage;
   /** The cost is an estimate (the provider never reported usage). */
   estimated: boolean;
-  /** `ok`, `failed`, `notSent` (never reached the provider), `orphaned` (its process died), `pending`. */
+  /**
+   * `ok`, `failed` (an error or Stop after the provider took the request), `notSent` (unreachable, or an
+   * HTTP error answer: not billed), `orphaned` (its process died), `pending`.
+   */
   outcome: 'ok' | 'failed' | 'notSent' | 'orphaned' | 'pending';
 }
 

@@ -163,3 +163,40 @@ test('a damaged ledger is reported to the user, and its good entries still count
   assert.match(server.shownMessages.join('\n'), /kept every other entry/);
   assert.equal((await server.connection.sendRequest(UsageRequest.type, {})).spentUsd, 0.5);
 });
+
+test('an HTTP error answer costs nothing; a stream broken after output costs an estimate', async () => {
+  await startWith();
+  fake.enqueue({ type: 'httpError', error: 'overloaded', retryAfterMs: 1 });
+  const refused = await server.chat({ messages });
+  assert.equal(refused.error?.data?.kind, 'overloaded');
+  fake.enqueue({ type: 'streamError', chunks: ['partial ', 'answer'], afterChunks: 2, error: 'server' });
+  const broken = await server.chat({ messages });
+  assert.equal(broken.error?.data?.kind, 'server');
+  const history = await server.connection.sendRequest(UsageHistoryRequest.type, {});
+  assert.deepEqual(
+    history.today.map((c) => [c.outcome, c.costUsd > 0]),
+    [
+      ['notSent', false],
+      ['failed', true],
+    ],
+  );
+  assert.equal(history.status.reservedUsd, 0);
+});
+
+test('another server on the same ledger sends a status with this one\'s spend', async () => {
+  const storage = mkdtempSync(join(tmpdir(), 'tollgate-shared-status-'));
+  await startWith({}, storage);
+  const other = await startServerUnderTest({ apiKeys: { anthropic: 'sk-ant-budget' }, settings: settings(), storageDir: storage });
+  const seenByOther: BudgetStatus[] = [];
+  other.connection.onNotification(BudgetStatusNotification.type, (status) => {
+    seenByOther.push(status);
+  });
+  try {
+    fake.enqueue({ type: 'text', chunks: ['shared'], usage: { inputTokens: 1000, outputTokens: 100 } });
+    const { result } = await server.chat({ messages });
+    assert.equal(result?.costUsd, 0.003);
+    await waitUntil(() => seenByOther.some((s) => s.spentUsd === 0.003), 'the other server to report the spend', 5000);
+  } finally {
+    other.close();
+  }
+});

@@ -116,7 +116,7 @@ function callsTable(calls: CallRecord[]): string {
 const outcomeLabels: Record<CallRecord['outcome'], string> = {
   ok: 'answered',
   failed: 'failed or stopped',
-  notSent: 'not sent',
+  notSent: 'refused or unreachable (not billed)',
   orphaned: 'server stopped mid-call',
   pending: 'in progress (reserved)',
 };

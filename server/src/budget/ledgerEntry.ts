@@ -35,7 +35,7 @@ const reserveSchema = z.object({
 
 /**
  * What a reservation cost. Outcomes: `ok` (the provider's usage), `failed` (an error or a stop: usage
- * if known, else an estimate), `notSent` (the request never reached the provider: 0), `orphaned` (its
+ * if known, else an estimate), `notSent` (the provider never took the request — unreachable, or it answered with an HTTP error: 0), `orphaned` (its
  * process died: the reservation's worst case, since nobody knows how much of it was billed).
  */
 const settleSchema = z.object({
