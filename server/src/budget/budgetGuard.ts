@@ -59,7 +59,12 @@ export class BudgetGuard implements CallGuard {
         { retryAfterMs: slot.retryAfterMs },
       );
     }
-    const reserved = await ledger.reserve({ provider, model, usd: worstCase, budgetUsd: settings.budgetDailyUsd });
+    const reserved = await ledger
+      .reserve({ provider, model, usd: worstCase, budgetUsd: settings.budgetDailyUsd })
+      .catch((error: unknown) => {
+        // The lock stayed taken (a hung process): no reservation, so no call.
+        throw failure('server', `${(error as Error).message} Tollgate did not send this call.`);
+      });
     if (!reserved.ok) {
       throw budgetExceeded(worstCase, reserved.status, model, request.maxTokens);
     }
