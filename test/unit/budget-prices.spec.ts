@@ -64,19 +64,20 @@ test('the worst case is every input token at the dearer input price plus maxToke
   assert.ok(costOf(usage, quote) <= worstCaseCost(1000, 1024, quote));
 });
 
-test('OpenAI input is counted exactly with its encoding, plus the chat framing', () => {
+test('OpenAI input is counted exactly with its encoding, plus the chat framing', async () => {
   const text = 'Hello, world! The quick brown fox jumps over the lazy dog. 東京は日本の首都です。';
-  assert.equal(openaiTokens('gpt-5.5', text), countTokens(text));
-  assert.equal(openaiTokens('gpt-5.5', text), 22);
+  assert.equal(await openaiTokens('gpt-5.5', text), countTokens(text));
+  assert.equal(await openaiTokens('gpt-5.5', text), 22);
   const call = { model: 'gpt-5.5', system: 'Be brief.', messages: [{ role: 'user' as const, content: text }] };
-  assert.equal(estimateInputTokens('openai', call), 3 + (countTokens('Be brief.') + 3) + (22 + 3));
+  assert.equal(await estimateInputTokens('openai', call), 3 + (countTokens('Be brief.') + 3) + (22 + 3));
   // Special-token text is plain text to the API, not an error.
-  assert.ok(openaiTokens('gpt-5.5', 'a <|endoftext|> b') > 3);
+  assert.ok((await openaiTokens('gpt-5.5', 'a <|endoftext|> b')) > 3);
+  assert.equal(await openaiTokens('gpt-4', 'hello world'), 2);
 });
 
-test('the Anthropic estimate stays above the fake provider count and the legacy tokenizer count', () => {
+test('the Anthropic estimate stays above the fake provider count and the legacy tokenizer count', async () => {
   const text = 'Hello, world! The quick brown fox jumps over the lazy dog. 東京は日本の首都です。';
-  const estimate = estimateInputTokens('anthropic', { model: 'claude-sonnet-5-5', messages: [{ role: 'user', content: text }] });
+  const estimate = await estimateInputTokens('anthropic', { model: 'claude-sonnet-5-5', messages: [{ role: 'user', content: text }] });
   // @anthropic-ai/tokenizer counts 26 for this text (provider-wire.md §5.3); the fake counts ceil(chars / 4).
   assert.ok(estimate >= 26 + 8, `estimate ${estimate}`);
   assert.ok(estimate >= Math.ceil(text.length / 4));

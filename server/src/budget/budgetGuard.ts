@@ -39,7 +39,7 @@ export class BudgetGuard implements CallGuard {
     if (!quote) {
       throw failure('invalidRequest', unpricedMessage(model), { unpricedModel: model, provider });
     }
-    const inputTokens = estimateInputTokens(provider, request);
+    const inputTokens = await estimateInputTokens(provider, request);
     const worstCase = worstCaseCost(inputTokens, request.maxTokens, quote);
     const ledger = await this.openLedger();
 

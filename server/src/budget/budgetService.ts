@@ -23,6 +23,7 @@ import { BudgetGuard } from './budgetGuard';
 import { Ledger, type Damage, type DayStatus } from './ledger';
 import { formatUsd } from './money';
 import { TokenBucket } from './tokenBucket';
+import { warmUpTokenizer } from './tokenEstimate';
 
 export interface BudgetServiceOptions {
   storageDir: string;
@@ -98,6 +99,7 @@ export class BudgetService {
 
   /** Starts watching the ledger and sends the first status; call once the client is initialized. */
   start(): void {
+    warmUpTokenizer();
     void this.ledger.then(
       (ledger) => {
         ledger.watch(this.options.pollMs);

@@ -14,8 +14,6 @@
  *   anyway, the call settles to the provider's reported usage, so only the reservation, never the spend,
  *   is off.
  */
-import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
-import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
 import type { ProviderId } from '../protocol';
 import type { ProviderCall } from '../providers/provider';
 
@@ -28,18 +26,45 @@ const anthropicPerRequest = 16;
 const openaiPerMessage = 3;
 const openaiPerRequest = 3;
 
+type Counter = (text: string, options: typeof asPlainText) => number;
+let encodings: Promise<{ o200k: Counter; cl100k: Counter }> | undefined;
+
+/**
+ * Loads the encodings once. Their rank tables take about half a second to parse, so they load on first
+ * use (or from `warmUpTokenizer()` once the server is up), not while the server starts.
+ */
+function loadEncodings(): Promise<{ o200k: Counter; cl100k: Counter }> {
+  encodings ??= Promise.all([import('gpt-tokenizer/encoding/o200k_base'), import('gpt-tokenizer/encoding/cl100k_base')]).then(
+    ([o200k, cl100k]) => ({ o200k: o200k.countTokens, cl100k: cl100k.countTokens }),
+  );
+  return encodings;
+}
+
+export function warmUpTokenizer(): void {
+  void loadEncodings();
+}
+
 /** Exact token count of `text` in the encoding OpenAI uses for `model`. */
-export function openaiTokens(model: string, text: string): number {
+export async function openaiTokens(model: string, text: string): Promise<number> {
+  const { o200k, cl100k } = await loadEncodings();
   const legacy = /^gpt-(4|3\.5)(?!\.|o)/.test(model);
-  return legacy ? countCl100k(text, asPlainText) : countO200k(text, asPlainText);
+  return legacy ? cl100k(text, asPlainText) : o200k(text, asPlainText);
 }
 
 /** Input tokens the call will be billed for: exact for OpenAI, an upper bound in practice for Anthropic. */
-export function estimateInputTokens(provider: ProviderId, call: Pick<ProviderCall, 'model' | 'system' | 'messages'>): number {
+export async function estimateInputTokens(
+  provider: ProviderId,
+  call: Pick<ProviderCall, 'model' | 'system' | 'messages'>,
+): Promise<number> {
   const texts = [...(call.system ? [call.system] : []), ...call.messages.map((m) => m.content)];
   if (provider === 'openai') {
-    return texts.reduce((sum, text) => sum + openaiTokens(call.model, text) + openaiPerMessage, openaiPerRequest);
+    let sum = openaiPerRequest;
+    for (const text of texts) {
+      sum += (await openaiTokens(call.model, text)) + openaiPerMessage;
+    }
+    return sum;
   }
+  const { o200k: countO200k } = await loadEncodings();
   const o200k = texts.reduce((sum, text) => sum + countO200k(text, asPlainText), 0);
   return Math.ceil(o200k * anthropicFactor) + texts.length * anthropicPerMessage + anthropicPerRequest;
 }
