@@ -23,6 +23,7 @@ import { BudgetGuard } from './budgetGuard';
 import { Ledger, type Damage, type DayStatus } from './ledger';
 import { formatUsd } from './money';
 import { TokenBucket } from './tokenBucket';
+import { usageCsv } from './usageCsv';
 import { warmUpTokenizer } from './tokenEstimate';
 
 export interface BudgetServiceOptions {
@@ -82,8 +83,8 @@ export class BudgetService {
     connection.onRequest(ExportUsageRequest.type, async () => {
       const ledger = await this.open();
       ledger.refresh();
-      const csv = ledger.toCsv();
-      return { csv, rows: csv.split('\r\n').length - 2 };
+      const calls = ledger.settledCalls();
+      return { csv: usageCsv(calls), rows: calls.length };
     });
     connection.onRequest(RaiseBudgetRequest.type, async (params) => {
       const parsed = raiseParams.safeParse(params);

@@ -238,29 +238,9 @@ export class Ledger {
     };
   }
 
-  /** Every settled call, oldest first, as CSV (RFC 4180). */
-  toCsv(): string {
-    const header = 'time,day,provider,model,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,estimated,outcome';
-    const rows = [...this.settled.values()]
-      .sort((a, b) => a.at - b.at)
-      .map((s) =>
-        [
-          new Date(s.at).toISOString(),
-          s.day,
-          s.provider,
-          s.model,
-          s.usage?.inputTokens ?? '',
-          s.usage?.outputTokens ?? '',
-          s.usage?.cacheReadTokens ?? '',
-          s.usage?.cacheWriteTokens ?? '',
-          s.usd.toFixed(9).replace(/0+$/, '').replace(/\.$/, ''),
-          s.estimated,
-          s.outcome,
-        ]
-          .map(csvField)
-          .join(','),
-      );
-    return [header, ...rows].join('\r\n') + '\r\n';
+  /** Every settled call, oldest first. */
+  settledCalls(): SettleEntry[] {
+    return [...this.settled.values()].sort((a, b) => a.at - b.at);
   }
 
   /** Reads what other processes appended (no lock needed: only complete lines are applied). */
@@ -456,9 +436,4 @@ export class Ledger {
       listener();
     }
   }
-}
-
-function csvField(value: string | number | boolean): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
