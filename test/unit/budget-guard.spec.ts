@@ -195,7 +195,7 @@ test('another server on the same ledger sends a status with this one\'s spend', 
     fake.enqueue({ type: 'text', chunks: ['shared'], usage: { inputTokens: 1000, outputTokens: 100 } });
     const { result } = await server.chat({ messages });
     assert.equal(result?.costUsd, 0.003);
-    await waitUntil(() => seenByOther.some((s) => s.spentUsd === 0.003), 'the other server to report the spend', 5000);
+    await waitUntil(() => seenByOther.some((s) => s.spentUsd === 0.003), 'the other server to report the spend', 15_000);
   } finally {
     other.close();
   }

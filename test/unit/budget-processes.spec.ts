@@ -22,6 +22,9 @@ let bundle: string;
 let fake: FakeProvider;
 const children: ChildProcessWithoutNullStreams[] = [];
 
+// Real processes on a 2-core machine shared with other test files: allow well past the usual 30 s.
+const slow = { timeout: 180_000 };
+
 before(async () => {
   const outdir = mkdtempSync(join(tmpdir(), 'tollgate-budget-bundle-'));
   await build({
@@ -34,7 +37,7 @@ before(async () => {
   });
   bundle = join(outdir, 'server.js');
   fake = await startFakeProvider();
-});
+}, slow);
 beforeEach(() => fake.reset());
 after(async () => {
   for (const child of children) {
@@ -69,7 +72,7 @@ function journal(storage: string): JournalLine[] {
     .map((line) => JSON.parse(line) as JournalLine);
 }
 
-test('200 concurrent calls from 4 server processes never push settled spend past the budget and leave no reservation', async () => {
+test('200 concurrent calls from 4 server processes never push settled spend past the budget and leave no reservation', slow, async () => {
   const storage = mkdtempSync(join(tmpdir(), 'tollgate-budget-shared-'));
   const budget = 0.1;
   const settings = { maxTokens: 200, budget: { dailyUsd: budget }, rateLimit: { requestsPerSecond: 10_000, burst: 10_000 } };
@@ -115,7 +118,7 @@ test('200 concurrent calls from 4 server processes never push settled spend past
   }
 });
 
-test('a server killed with SIGKILL mid-call: after a restart nothing is lost and nothing is counted twice', async () => {
+test('a server killed with SIGKILL mid-call: after a restart nothing is lost and nothing is counted twice', slow, async () => {
   const storage = mkdtempSync(join(tmpdir(), 'tollgate-budget-kill-'));
   const settings = { maxTokens: 500 };
   const first = await startServer(storage, settings);
