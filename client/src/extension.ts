@@ -1,5 +1,7 @@
 /** Tollgate's entry point: builds the pieces and wires them. Activation is on the chat view or a command. */
 import * as vscode from 'vscode';
+import { offerBudgetActions } from './budget/budgetFailure';
+import { registerBudget } from './budget/budgetFeature';
 import { ChatSession } from './chat/chatSession';
 import { ChatViewProvider, chatViewId } from './chat/chatViewProvider';
 import { registerCommands, runErrorAction } from './commands';
@@ -19,7 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
   let offlineDemo: OfflineDemo | undefined;
 
   const session: ChatSession = new ChatSession({
-    transport: (params, token, onPartial) => server.chat(params, token, onPartial),
+    transport: (params, token, onPartial) => offerBudgetActions(server.chat(params, token, onPartial)),
     post: (message) => view.post(message),
     onBusyChange: () => view.refreshStatus(),
     log: (line) => output.warn(line),
@@ -43,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewViewProvider(chatViewId, view),
     ...registerCommands({ apiKeys, output }),
     server.onRetryScheduled((params) => session.retryScheduled(params)),
+    ...registerBudget(server, output),
     server.onWillStart((demo) => {
       offlineDemo = demo;
       view.refreshStatus();

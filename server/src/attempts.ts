@@ -80,8 +80,9 @@ export async function runAttempts(call: PreparedCall, deps: AttemptDependencies,
       return { answer, attempts: attempt, costUsd };
     } catch (error) {
       const failure = error instanceof ProviderFailure ? error : undefined;
-      // A refused connection never reached the provider; anything else may have been billed.
-      const reachedProvider = !(failure?.facts.connectionFailed && outputChars === 0);
+      // No connection, or an HTTP error response before any output (the provider refused it): nothing billed.
+      const refused = failure !== undefined && (failure.facts.connectionFailed || failure.facts.status !== undefined);
+      const reachedProvider = !(refused && outputChars === 0);
       costUsd += await admission.settle({ outputChars, reachedProvider });
       if (!failure) {
         throw unexpected(error, call, deps.log);

@@ -83,7 +83,8 @@ test('every retry is admitted (reserves) and settled again; cost adds up; waits 
   assert.equal(calls(), 3);
   assert.equal(h.admitted.length, 3, 'one admission per attempt');
   assert.equal(h.settled.length, 3, 'one settlement per attempt');
-  assert.deepEqual(h.settled.map((s) => s.reachedProvider), [true, true, true]);
+  // HTTP error answers were refused by the provider, so they are not billed; the answer was.
+  assert.deepEqual(h.settled.map((s) => s.reachedProvider), [false, false, true]);
   assert.equal(outcome.attempts, 3);
   assert.equal(outcome.costUsd, 1.5);
   assert.deepEqual(h.slept, [2000, 1234]);

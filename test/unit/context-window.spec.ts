@@ -69,8 +69,11 @@ describe('tollgate/chat pre-flight trim against the fake', () => {
   let server: ServerUnderTest;
   let close: () => Promise<void>;
   before(async () => {
-    // An unknown local model: the 32,768-token default window applies.
-    ({ fake, server, close } = await startAgainstFake('openai', 'sk-local-key-1234', { model: 'llama-local' }));
+    // An unknown local model: the 32,768-token default window applies. Priced at 0, as a local model is.
+    ({ fake, server, close } = await startAgainstFake('openai', 'sk-local-key-1234', {
+      model: 'llama-local',
+      pricing: { 'llama-local': { inputPerMTok: 0, outputPerMTok: 0 } },
+    }));
   });
   after(() => close());
 

@@ -68,6 +68,8 @@ export interface ServerUnderTest {
 export async function startServerUnderTest(options: {
   apiKeys?: ApiKeys;
   settings?: Record<string, unknown>;
+  /** The server's storage folder (its budget ledger); a fresh temporary one by default. */
+  storageDir?: string;
 }): Promise<ServerUnderTest> {
   const toServer = new PassThrough();
   const toClient = new PassThrough();
@@ -78,7 +80,7 @@ export async function startServerUnderTest(options: {
   );
   startServer(serverConnection, {
     apiKeys: options.apiKeys ?? {},
-    storageDir: mkdtempSync(join(tmpdir(), 'tollgate-storage-')),
+    storageDir: options.storageDir ?? mkdtempSync(join(tmpdir(), 'tollgate-storage-')),
   });
   const editor = await connectAsEditor(toClient, toServer, { settings: options.settings });
   return {
@@ -193,7 +195,14 @@ export async function startAgainstFake(
   const fake = await startFakeProvider();
   const server = await startServerUnderTest({
     apiKeys: { [provider]: apiKey },
-    settings: { provider, anthropic: { baseUrl: fake.anthropicBaseUrl }, openai: { baseUrl: fake.openaiBaseUrl }, ...settings },
+    settings: {
+      provider,
+      anthropic: { baseUrl: fake.anthropicBaseUrl },
+      openai: { baseUrl: fake.openaiBaseUrl },
+      // The budget refuses models without a price; tests that name a made-up model use this one.
+      pricing: { 'model-under-test': { inputPerMTok: 1, outputPerMTok: 2 } },
+      ...settings,
+    },
   });
   return {
     fake,
