@@ -2,6 +2,7 @@
  * The language server as the editor runs it: `node dist/server/server.js --stdio` in its own process,
  * driven by a plain LSP client (vscode-languageserver-protocol over its stdio, no VS Code), configured to
  * call the in-process fake provider. Also reads the process's resident memory from /proc.
+ * TOLLGATE_BENCH_SERVER_NODE_ARGS (space-separated) adds Node flags to the server, to try e.g. a heap cap.
  */
 import { randomUUID } from 'node:crypto';
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
@@ -45,7 +46,7 @@ export interface ServerProcess {
 
 export async function startServerProcess(serverJs: string, fake: FakeProvider): Promise<ServerProcess> {
   const storage = mkdtempSync(join(tmpdir(), 'tollgate-bench-storage-'));
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [serverJs, '--stdio', '--storage', storage], {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...(process.env['TOLLGATE_BENCH_SERVER_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), serverJs, '--stdio', '--storage', storage], {
     env: { PATH: process.env['PATH'], ANTHROPIC_API_KEY: benchKey },
   });
   let stderr = '';
