@@ -105,9 +105,11 @@ export async function measureMemory(fake: FakeProvider, serverJs: string, log: (
   const after: number[] = [];
   const growth: number[] = [];
   const warm: number[] = [];
+  const idle: number[] = [];
   for (let run = 0; run < RSS_RUNS; run++) {
     const server = await startServerProcess(serverJs, fake);
     try {
+      idle.push(server.rssMb());
       for (let i = 0; i < RSS_WARMUP_CHATS; i++) {
         fake.enqueue(typicalAnswer(i));
         await server.chat({ messages: messages(`warm-up chat ${i}`) });
@@ -128,6 +130,7 @@ export async function measureMemory(fake: FakeProvider, serverJs: string, log: (
   }
   return [
     figure('serverRssMb', 'MB', after, {
+      baseline: { label: 'the same process idle, right after initialize', runs: idle },
       goal: { max: 80 },
       note: `VmRSS of the server process after ${RSS_WARMUP_CHATS} warm-up + ${RSS_CHATS} chats (40 chunks each), a fresh process per run`,
     }),

@@ -100,7 +100,7 @@ function cell(text: string): string {
 export function markdownTable(figures: readonly Figure[]): string {
   const rows = figures.map((f) => {
     const baseline = f.baseline ? `${formatNumber(f.baseline.median)} ${f.unit} (${f.baseline.label})` : '—';
-    const value = f.median === null ? '—' : `${formatNumber(f.median)} ${f.unit} (${f.runs.length} runs)`;
+    const value = f.median === null ? '—' : `${formatNumber(f.median)} ${f.unit} (${f.runs.length} run${f.runs.length === 1 ? '' : 's'})`;
     return `| \`${f.name}\` | ${cell(baseline)} | ${cell(value)} | ${cell(formatGoal(f.goal, f.unit))} | ${verdict(f)} | ${cell(f.note ?? '')} |`;
   });
   return ['| figure | baseline (same run) | median | goal | verdict | note |', '|---|---|---|---|---|---|', ...rows].join('\n');
