@@ -132,12 +132,12 @@ export async function measureMemory(fake: FakeProvider, serverJs: string, log: (
     figure('serverRssMb', 'MB', after, {
       baseline: { label: 'the same process idle, right after initialize', runs: idle },
       goal: { max: 80 },
-      note: `VmRSS of the server process after ${RSS_WARMUP_CHATS} warm-up + ${RSS_CHATS} chats (40 chunks each), a fresh process per run`,
+      note: `VmRSS of the server process after ${RSS_WARMUP_CHATS} warm-up + ${RSS_CHATS.toLocaleString('en-US')} chats (40 chunks each), a fresh process per run`,
     }),
     figure('rssGrowthMb', 'MB', growth, {
       baseline: { label: `RSS after ${RSS_WARMUP_CHATS} warm-up chats`, runs: warm },
       goal: { max: 5 },
-      note: `RSS after the ${RSS_CHATS} chats minus RSS after warm-up`,
+      note: `RSS after the ${RSS_CHATS.toLocaleString('en-US')} chats minus RSS after warm-up`,
     }),
   ];
 }
