@@ -54,6 +54,18 @@ export interface TextScenario {
   stopReason?: ScenarioStopReason;
   /** Delay before each text chunk when streaming (default 0). */
   chunkDelayMs?: number;
+  /**
+   * Paces text chunks at this average rate when streaming: chunk i leaves at start + i / rate, so timer
+   * slack does not add up over a long stream (a 1 ms `chunkDelayMs` drifts well below 1,000/s). Wins over
+   * `chunkDelayMs`. Benchmarks use it to stream at a model's speed.
+   */
+  chunksPerSecond?: number;
+  /**
+   * Writes events as fast as the socket takes them (waiting only when its buffer is full) instead of one
+   * write at a time, so a stream of many thousands of chunks is limited by the client, not by the fake.
+   * Ignored with `wire.splitWrites`, which needs separate writes.
+   */
+  burst?: boolean;
   /** Wire quirks of the stream (ignored for non-streaming requests). */
   wire?: WireQuirks;
 }
@@ -187,6 +199,8 @@ export const scenarioSchema: z.ZodType<Scenario> = z.discriminatedUnion('type', 
     usage: usageSchema.optional(),
     stopReason: z.enum(['end', 'maxTokens']).optional(),
     chunkDelayMs: count.optional(),
+    chunksPerSecond: z.number().positive().optional(),
+    burst: z.boolean().optional(),
     wire: wireSchema.optional(),
   }),
   z.strictObject({
