@@ -1,6 +1,7 @@
 /**
  * Network pieces for the proxy and CA tests, all on 127.0.0.1:
- * - `startTestProxy()`: a tiny HTTP proxy (forward requests and CONNECT tunnels) that records what it saw;
+ * - `startTestProxy()`: a tiny HTTP proxy (forward requests and CONNECT tunnels) that records what it saw
+ *   and only ever connects to loopback addresses (a VS Code under test asks it for the marketplace too);
  * - `startTlsFront()`: TLS termination in front of a plain HTTP server (the fake provider over HTTPS);
  * - `selfSignedCertificate()`: a throwaway certificate for 127.0.0.1, made with the `openssl` CLI.
  */
@@ -17,6 +18,8 @@ export interface ProxiedRequest {
   kind: 'forward' | 'connect';
   /** The absolute URL (forward) or `host:port` (connect). */
   target: string;
+  /** Not a loopback target: answered 403 and never connected to. */
+  refused: boolean;
   headers: IncomingHttpHeaders;
 }
 
@@ -31,8 +34,13 @@ export async function startTestProxy(): Promise<TestProxy> {
   const seen: ProxiedRequest[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
-    seen.push({ kind: 'forward', target: req.url ?? '', headers: req.headers });
     const target = new URL(req.url ?? '');
+    const refused = !isLoopback(target.hostname);
+    seen.push({ kind: 'forward', target: req.url ?? '', headers: req.headers, refused });
+    if (refused) {
+      res.writeHead(403).end();
+      return;
+    }
     const headers = { ...req.headers };
     delete headers['proxy-authorization'];
     const upstream = request(
@@ -51,8 +59,13 @@ export async function startTestProxy(): Promise<TestProxy> {
     socket.on('close', () => sockets.delete(socket));
   });
   server.on('connect', (req, client: Socket, head: Buffer) => {
-    seen.push({ kind: 'connect', target: req.url ?? '', headers: req.headers });
     const [host, port] = (req.url ?? '').split(':');
+    const refused = !isLoopback(host ?? '');
+    seen.push({ kind: 'connect', target: req.url ?? '', headers: req.headers, refused });
+    if (refused) {
+      client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
     const upstream = connect(Number(port), host ?? '', () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.write(head);
@@ -78,6 +91,10 @@ export async function startTestProxy(): Promise<TestProxy> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 export interface TlsFront {
