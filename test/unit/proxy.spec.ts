@@ -124,6 +124,32 @@ for (const provider of ['anthropic', 'openai'] as const) {
   });
 }
 
+describe('a proxy that cannot be used', () => {
+  let server: ServerUnderTest;
+  let close: () => Promise<void>;
+
+  before(async () => {
+    ({ server, close } = await startAgainstFake('openai', 'sk-proxy-test-key'));
+  });
+  after(() => close());
+
+  const cases: [string, string, RegExp][] = [
+    ['an unreachable proxy', 'http://alice:pr0xy-s3cret@127.0.0.1:1', /ECONNREFUSED/],
+    ['a proxy URL that does not parse', 'http://alice:pr0xy-s3cret@[bad', /not a valid URL/],
+    ['a SOCKS proxy', 'socks5://alice:pr0xy-s3cret@127.0.0.1:1080', /HTTP and HTTPS proxies only/],
+  ];
+  for (const [name, url, logged] of cases) {
+    test(`${name} fails the call as a network error, and its credentials stay out of the log and the message`, async () => {
+      networkEnvironment({ HTTP_PROXY: url, TOLLGATE_PROXY_LOCALHOST: 'true' });
+      const outcome = await server.chat(ask);
+      assert.equal(outcome.error?.data?.kind, 'network');
+      const log = server.logLines.join('\n');
+      assert.match(log, logged);
+      assert.ok(!log.includes('s3cret') && !(outcome.error?.message ?? '').includes('s3cret'));
+    });
+  }
+});
+
 describe('HTTPS endpoints with a private CA', () => {
   let certificate: Certificate;
   let fake: FakeProvider;
