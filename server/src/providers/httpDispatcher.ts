@@ -74,7 +74,11 @@ export function proxyFor(target: URL, settings: NetworkSettings): string | undef
  */
 export function providerFetch(baseUrl: string, env: Environment = process.env): ProviderFetch | undefined {
   const settings = networkSettingsFrom(env);
-  const proxy = proxyFor(new URL(baseUrl), settings);
+  const target = URL.canParse(baseUrl) ? new URL(baseUrl) : undefined;
+  if (target === undefined) {
+    return undefined; // the SDK reports the unusable base URL as it always has
+  }
+  const proxy = proxyFor(target, settings);
   if (proxy === undefined && settings.extraCaFile === undefined) {
     return undefined;
   }
