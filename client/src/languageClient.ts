@@ -33,7 +33,7 @@ import {
   type OfflineDemo,
 } from './offlineDemo';
 import type { ApiKeyStore } from './secrets';
-import { serverEnvironment } from './serverEnvironment';
+import { type HttpSettings, httpSettingKeys, serverEnvironment } from './serverEnvironment';
 import { readRawSettings, settingsSection } from './settings';
 
 interface RunningServer {
@@ -54,6 +54,13 @@ export class ServerConnection implements vscode.Disposable {
   private readonly budgetStatusEmitter = new vscode.EventEmitter<BudgetStatus>();
   /** Each `tollgate/budgetStatus` the server sends. */
   readonly onBudgetStatus = this.budgetStatusEmitter.event;
+  /** The proxy settings reach the server in its environment, fixed at spawn: a change needs a new server. */
+  private readonly httpSettingsWatcher = vscode.workspace.onDidChangeConfiguration((event) => {
+    if (httpSettingKeys.some((key) => event.affectsConfiguration(key))) {
+      this.output.info('VS Code\'s proxy settings changed; restarting the Tollgate language server to apply them.');
+      void this.restart();
+    }
+  });
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -116,6 +123,7 @@ export class ServerConnection implements vscode.Disposable {
     this.startingEmitter.dispose();
     this.retryEmitter.dispose();
     this.budgetStatusEmitter.dispose();
+    this.httpSettingsWatcher.dispose();
   }
 
   /** Shuts the server down (LSP shutdown and exit); the next request starts a new one. */
@@ -142,7 +150,7 @@ export class ServerConnection implements vscode.Disposable {
       // TransportKind.stdio makes vscode-languageclient add `--stdio` to the arguments.
       transport: TransportKind.stdio,
       args: ['--storage', this.context.globalStorageUri.fsPath],
-      options: { env: serverEnvironment(process.env, effectiveApiKeys(storedKeys, offlineDemo)) },
+      options: { env: serverEnvironment(process.env, effectiveApiKeys(storedKeys, offlineDemo), readHttpSettings()) },
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [],
@@ -182,4 +190,20 @@ export class ServerConnection implements vscode.Disposable {
     }
     return { client, offlineDemo };
   }
+}
+
+/** VS Code's proxy settings; a value of the wrong type (hand-edited settings.json) counts as unset. */
+function readHttpSettings(): HttpSettings {
+  const http = vscode.workspace.getConfiguration('http');
+  const proxy: unknown = http.get('proxy');
+  const proxyAuthorization: unknown = http.get('proxyAuthorization');
+  const noProxy: unknown = http.get('noProxy');
+  const proxySupport: unknown = http.get('proxySupport');
+  return {
+    proxy: typeof proxy === 'string' ? proxy : '',
+    proxyStrictSSL: http.get('proxyStrictSSL') !== false,
+    proxyAuthorization: typeof proxyAuthorization === 'string' ? proxyAuthorization : null,
+    noProxy: Array.isArray(noProxy) ? noProxy.filter((entry): entry is string => typeof entry === 'string') : [],
+    proxySupport: typeof proxySupport === 'string' ? proxySupport : 'override',
+  };
 }

@@ -6,6 +6,7 @@ import Anthropic, {
   APIUserAbortError,
 } from '@anthropic-ai/sdk';
 import type { StopReason, Usage } from '../protocol';
+import { providerFetch } from './httpDispatcher';
 import { type Provider, type ProviderOptions, ProviderFailure } from './provider';
 import { type SdkApiError, toProviderFailure } from './sdkFailure';
 
@@ -29,7 +30,7 @@ interface AnthropicUsage {
 
 export function createAnthropicProvider({ apiKey, baseUrl }: ProviderOptions): Provider {
   // Our retry policy governs; the SDK's own retries would double it.
-  const client = new Anthropic({ apiKey, baseURL: baseUrl || undefined, maxRetries: 0 });
+  const client = new Anthropic({ apiKey, baseURL: baseUrl || undefined, maxRetries: 0, fetch: providerFetch(baseUrl || defaultEndpoint) });
   const endpoint = baseUrl || defaultEndpoint;
 
   return {

@@ -1,6 +1,7 @@
 /** OpenAI Chat Completions (and OpenAI-compatible servers) through the official SDK, streamed. */
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { StopReason, Usage } from '../protocol';
+import { providerFetch } from './httpDispatcher';
 import { type Provider, type ProviderOptions, ProviderFailure } from './provider';
 import { type SdkApiError, toProviderFailure } from './sdkFailure';
 
@@ -13,7 +14,7 @@ const stopReasons: Record<string, StopReason> = {
 
 export function createOpenAIProvider({ apiKey, baseUrl }: ProviderOptions): Provider {
   // Our retry policy governs; the SDK's own retries would double it.
-  const client = new OpenAI({ apiKey, baseURL: baseUrl || undefined, maxRetries: 0 });
+  const client = new OpenAI({ apiKey, baseURL: baseUrl || undefined, maxRetries: 0, fetch: providerFetch(baseUrl || defaultEndpoint) });
   const endpoint = baseUrl || defaultEndpoint;
 
   return {
