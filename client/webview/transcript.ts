@@ -1,16 +1,29 @@
 /**
  * The transcript in the DOM. Only the message that is streaming is re-rendered, at most once per
- * animation frame; finished messages are never touched again, so a long chat does not flicker or slow.
+ * animation frame (less often when a render is slow, so a huge answer cannot starve the page), and only
+ * its unfinished tail (see StreamingMarkdown); finished messages are never touched again.
  */
 import type { EntryError, HostMessage, TranscriptEntry } from '../src/chat/webviewProtocol';
+import { AutoScroll } from './autoScroll';
+import { decorateCodeBlocks, iconButton, sendableCode } from './codeBlocks';
 import { renderMarkdown } from './markdown';
+import { StreamingMarkdown } from './streamingMarkdown';
 
 type FinishMessage = Extract<HostMessage, { type: 'finish' }>;
+
+export interface TranscriptActions {
+  runAction(action: NonNullable<EntryError['action']>): void;
+  copyMessage(id: string): void;
+  retry(): void;
+  copyCode(code: string): void;
+  insertCode(code: string): void;
+}
 
 interface RenderedEntry {
   entry: TranscriptEntry;
   element: HTMLElement;
   body: HTMLElement;
+  streaming?: StreamingMarkdown;
 }
 
 const actionLabels = { setApiKey: 'Set API Key', showServerOutput: 'Show Server Output' } as const;
@@ -19,11 +32,17 @@ export class Transcript {
   private readonly rendered = new Map<string, RenderedEntry>();
   private readonly dirty = new Set<string>();
   private frame: number | undefined;
+  /** No streaming render before this time (ms, performance.now()): a slow render earns a longer pause. */
+  private nextRenderAt = 0;
+  readonly scroll: AutoScroll;
 
   constructor(
     private readonly container: HTMLElement,
-    private readonly onAction: (action: NonNullable<EntryError['action']>) => void,
-  ) {}
+    private readonly actions: TranscriptActions,
+    onFollowChange: (following: boolean) => void,
+  ) {
+    this.scroll = new AutoScroll(container, onFollowChange);
+  }
 
   restore(entries: TranscriptEntry[]): void {
     this.cancelFrame();
@@ -32,6 +51,7 @@ export class Transcript {
     for (const entry of entries) {
       this.append(entry);
     }
+    this.scroll.toEnd();
   }
 
   append(entry: TranscriptEntry): void {
@@ -41,13 +61,17 @@ export class Transcript {
     element.dataset['id'] = entry.id;
     const body = document.createElement('div');
     body.className = 'body';
-    element.append(body);
+    element.append(body, this.messageActions(entry));
     const rendered: RenderedEntry = { entry: { ...entry }, element, body };
     this.rendered.set(entry.id, rendered);
     this.renderBody(rendered);
     this.renderEnding(rendered);
     this.container.append(element);
-    this.scrollToEnd();
+    if (entry.role === 'user') {
+      this.scroll.toEnd(); // sending a prompt means "show me the answer"
+    } else {
+      this.scroll.contentChanged();
+    }
   }
 
   appendText(id: string, text: string): void {
@@ -76,10 +100,24 @@ export class Transcript {
     this.dirty.delete(message.id);
     this.renderBody(rendered);
     this.renderEnding(rendered);
+    this.scroll.contentChanged();
+  }
+
+  remove(ids: string[]): void {
+    for (const id of ids) {
+      this.rendered.get(id)?.element.remove();
+      this.rendered.delete(id);
+      this.dirty.delete(id);
+    }
   }
 
   private renderDirty(): void {
     this.frame = undefined;
+    const now = performance.now();
+    if (now < this.nextRenderAt) {
+      this.frame = requestAnimationFrame(() => this.renderDirty());
+      return;
+    }
     for (const id of this.dirty) {
       const rendered = this.rendered.get(id);
       if (rendered) {
@@ -87,51 +125,55 @@ export class Transcript {
       }
     }
     this.dirty.clear();
+    // Rendering may take at most about a quarter of the time, whatever the answer's size.
+    this.nextRenderAt = now + (performance.now() - now) * 3;
+    this.scroll.contentChanged();
   }
 
-  private renderBody({ entry, body }: RenderedEntry): void {
-    const stickToEnd = this.isAtEnd();
+  private renderBody(rendered: RenderedEntry): void {
+    const { entry, body } = rendered;
     if (entry.role === 'user') {
       body.textContent = entry.text; // the user's own words, shown as typed
+    } else if (entry.state === 'streaming') {
+      rendered.streaming ??= new StreamingMarkdown(body, (root) => this.decorate(root));
+      rendered.streaming.update(entry.text);
     } else {
+      rendered.streaming = undefined;
       body.innerHTML = renderMarkdown(entry.text);
+      this.decorate(body);
     }
-    if (stickToEnd) {
-      this.scrollToEnd();
+  }
+
+  private decorate(root: HTMLElement): void {
+    decorateCodeBlocks(root, {
+      copy: (code) => sendableCode(code) && this.actions.copyCode(code),
+      insert: (code) => sendableCode(code) && this.actions.insertCode(code),
+    });
+  }
+
+  /** Copy for every message; Retry for answers (the stylesheet shows it on the last one only). */
+  private messageActions(entry: TranscriptEntry): HTMLElement {
+    const bar = document.createElement('div');
+    bar.className = 'message-actions';
+    bar.append(iconButton('copy', 'Copy Message', 'copy-message', () => this.actions.copyMessage(entry.id)));
+    if (entry.role === 'assistant') {
+      const retry = iconButton('refresh', 'Retry', 'retry', () => this.actions.retry());
+      retry.classList.add('retry');
+      bar.append(retry);
     }
+    return bar;
   }
 
   /** The state attribute and, for a stopped or failed answer, the notice under it. */
   private renderEnding({ entry, element }: RenderedEntry): void {
     element.querySelector('.ending')?.remove();
+    const actions = element.querySelector('.message-actions');
     if (entry.state === 'stopped') {
-      element.append(notice('stopped', 'Stopped.'));
+      element.insertBefore(notice('stopped', 'Stopped.'), actions);
     } else if (entry.state === 'error' && entry.error) {
-      const error = notice('error', entry.error.message);
-      error.setAttribute('role', 'alert');
-      error.dataset['kind'] = entry.error.kind;
-      const action = entry.error.action;
-      if (action) {
-        const button = document.createElement('button');
-        button.type = 'button';
-        button.className = 'secondary';
-        button.dataset['testid'] = 'error-action';
-        button.textContent = actionLabels[action];
-        button.addEventListener('click', () => this.onAction(action));
-        error.append(' ', button);
-      }
-      element.append(error);
+      element.insertBefore(errorNotice(entry.error, (action) => this.actions.runAction(action)), actions);
     }
     element.dataset['state'] = entry.state;
-  }
-
-  private isAtEnd(): boolean {
-    const { scrollHeight, scrollTop, clientHeight } = this.container;
-    return scrollHeight - scrollTop - clientHeight < 40;
-  }
-
-  private scrollToEnd(): void {
-    this.container.scrollTop = this.container.scrollHeight;
   }
 
   private cancelFrame(): void {
@@ -141,6 +183,24 @@ export class Transcript {
     }
     this.dirty.clear();
   }
+}
+
+/** What a failed answer shows: the message for its `kind` (made on the host) and its action, if any. */
+function errorNotice(error: EntryError, runAction: (action: NonNullable<EntryError['action']>) => void): HTMLElement {
+  const element = notice('error', error.message);
+  element.setAttribute('role', 'alert');
+  element.dataset['kind'] = error.kind;
+  const action = error.action;
+  if (action) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'secondary';
+    button.dataset['testid'] = 'error-action';
+    button.textContent = actionLabels[action];
+    button.addEventListener('click', () => runAction(action));
+    element.append(' ', button);
+  }
+  return element;
 }
 
 function notice(testId: string, text: string): HTMLElement {

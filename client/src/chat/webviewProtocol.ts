@@ -5,9 +5,12 @@
  */
 import { z } from 'zod';
 import type { ErrorKind } from '../../../server/src/protocol';
-import { maxPromptLength } from './limits';
+import { maxCodeLength, maxIdLength, maxPromptLength } from './limits';
 
-export { maxPromptLength };
+export { maxCodeLength, maxPromptLength };
+
+const id = z.string().min(1).max(maxIdLength);
+const code = z.string().min(1).max(maxCodeLength);
 
 /** Webview → host. */
 export const webviewMessageSchema = z.discriminatedUnion('type', [
@@ -23,8 +26,26 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   }),
   /** The user pressed Stop. */
   z.strictObject({ type: z.literal('stop') }),
-  /** The user clicked an action offered next to an error. */
+  /** The user clicked an action offered next to an error or in the missing-key notice. */
   z.strictObject({ type: z.literal('runAction'), action: z.enum(['setApiKey', 'showServerOutput']) }),
+  /** Starts an empty conversation (the current one stays in the list of past chats). */
+  z.strictObject({ type: z.literal('newChat') }),
+  /** Shows a past conversation. */
+  z.strictObject({ type: z.literal('switchChat'), id }),
+  /** Forgets a past conversation. */
+  z.strictObject({ type: z.literal('deleteChat'), id }),
+  /** Asks the last prompt again, replacing its answer. */
+  z.strictObject({ type: z.literal('retry') }),
+  /** Copies a whole message (by id: the host has its text). */
+  z.strictObject({ type: z.literal('copyMessage'), id }),
+  /** Copies a code block. */
+  z.strictObject({ type: z.literal('copyCode'), text: code }),
+  /** Inserts a code block at the cursor of the last active text editor. */
+  z.strictObject({ type: z.literal('insertCode'), text: code }),
+  /** Writes `tollgate.provider`. */
+  z.strictObject({ type: z.literal('setProvider'), provider: z.enum(['anthropic', 'openai']) }),
+  /** Asks for a model name (free-form) and writes `tollgate.model`. */
+  z.strictObject({ type: z.literal('pickModel') }),
 ]);
 
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
@@ -57,6 +78,16 @@ export interface ViewStatus {
   offlineDemoLabel?: string;
   /** A request is running: Send is disabled and Stop enabled. */
   busy: boolean;
+  /** The provider has no API key (and no offline demo answers for it): the view offers Set API Key. */
+  keyMissing?: boolean;
+}
+
+/** One conversation in the list of past chats. */
+export interface ChatSummary {
+  id: string;
+  title: string;
+  /** Milliseconds since the epoch of its last change. */
+  updatedAt: number;
 }
 
 /** Host → webview. Only `restore` carries the whole transcript; streaming sends appended text only. */
@@ -69,4 +100,10 @@ export type HostMessage =
   /** The entry finished. `text`, when present, replaces the streamed text (the server's final word). */
   | { type: 'finish'; id: string; state: Exclude<EntryState, 'streaming'>; error?: EntryError; text?: string }
   /** Puts a prompt back in the input box, so a failed prompt can be sent again. */
-  | { type: 'restorePrompt'; text: string };
+  | { type: 'restorePrompt'; text: string }
+  /** Removes entries (a retried exchange). */
+  | { type: 'remove'; ids: string[] }
+  /** The list of past chats, newest first, and which one is shown. */
+  | { type: 'chats'; chats: ChatSummary[]; activeId: string }
+  /** Puts text (e.g. the selected code) into the input box, ahead of what is typed there, and focuses it. */
+  | { type: 'prefillPrompt'; text: string };
