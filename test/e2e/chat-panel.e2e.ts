@@ -13,7 +13,7 @@ import type { Session } from './harness/session';
 import { startSession } from './harness/session';
 import { Teardown } from './harness/teardown';
 import { waitFor } from './harness/timeout';
-import { answerInputBox, openWorkbench, pickQuickItem, runCommand } from './harness/workbench';
+import { answerInputBox, pickQuickItem, runCommand } from './harness/workbench';
 
 const ANTHROPIC_KEY = 'sk-ant-e2e-panel-key-0001';
 const OPENAI_KEY = 'sk-openai-e2e-panel-key-0001';
@@ -281,16 +281,31 @@ describe('the chat panel in a real VS Code', { timeout: 600_000 }, () => {
   );
 
   test('history survives a reload; New Chat starts empty and the list switches back', () =>
-    shot('panel-history', async ({ browser, server }) => {
+    shot('panel-history', async ({ browser }) => {
       const { page } = browser;
-      const before = await chatAt(page).locator('[data-testid^="message-"]').count();
+      /** Each message as "state: first 40 characters". */
+      const messages = async (chat: FrameLocator) => {
+        const all = chat.locator('[data-testid^="message-"]');
+        const shown: string[] = [];
+        for (let index = 0; index < (await all.count()); index++) {
+          const message = all.nth(index);
+          shown.push(`${await message.getAttribute('data-state')}: ${((await message.textContent()) ?? '').slice(0, 40)}`);
+        }
+        return shown;
+      };
+      const shown = await messages(chatAt(page));
+      const before = shown.length;
       assert.ok(before >= 10);
-      // A new page load is a new window: a new extension host that reads the history from workspaceState.
-      await openWorkbench(page, server.workbenchUrl());
+      assert.match(shown.at(-1) ?? '', /^done: Hello from a local model\./);
+      // Developer: Reload Window, as a user reloads: a new extension host reads the history back.
+      const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+      await runCommand(page, 'Developer: Reload Window');
+      await reloaded;
+      await page.locator('#workbench\\.parts\\.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
       await runCommand(page, 'Tollgate: Open Chat');
       const chat = chatAt(page);
       await chat.getByTestId('message-user').filter({ hasText: 'Write a TypeScript function that returns 42.' }).waitFor({ timeout: STEP_MS });
-      assert.equal(await chat.locator('[data-testid^="message-"]').count(), before);
+      assert.deepEqual(await messages(chat), shown);
 
       await chat.getByTestId('new-chat').click({ timeout: STEP_MS });
       await waitFor(async () => ((await chat.locator('[data-testid^="message-"]').count()) === 0 ? true : undefined), STEP_MS, 'New Chat emptied the transcript');
