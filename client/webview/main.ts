@@ -169,7 +169,11 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       transcript.finish(message);
       break;
     case 'remove':
-      transcript.remove(message.ids);
+      // A retried prompt is asked again; the copy a failure put back into the input box is not needed.
+      if (transcript.remove(message.ids).includes(prompt.value)) {
+        prompt.value = '';
+        updateButtons();
+      }
       break;
     case 'chats':
       chatList.show(message.chats, message.activeId);

@@ -103,12 +103,19 @@ export class Transcript {
     this.scroll.contentChanged();
   }
 
-  remove(ids: string[]): void {
+  /** Removes entries; returns the texts of the removed prompts. */
+  remove(ids: string[]): string[] {
+    const prompts: string[] = [];
     for (const id of ids) {
-      this.rendered.get(id)?.element.remove();
+      const rendered = this.rendered.get(id);
+      if (rendered?.entry.role === 'user') {
+        prompts.push(rendered.entry.text);
+      }
+      rendered?.element.remove();
       this.rendered.delete(id);
       this.dirty.delete(id);
     }
+    return prompts;
   }
 
   private renderDirty(): void {
