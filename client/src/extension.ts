@@ -1,6 +1,11 @@
-/** Tollgate's entry point: builds the pieces and wires them. Activation is on the chat view or a command. */
+/**
+ * Tollgate's entry point: builds the pieces and wires them. Activation is once VS Code has started (so the
+ * budget meter shows), or earlier on the chat view or a command.
+ */
 import * as vscode from 'vscode';
 import type { ProviderId } from '../../server/src/protocol';
+import { offerBudgetActions } from './budget/budgetFailure';
+import { registerBudget } from './budget/budgetFeature';
 import { EditorChatActions } from './chat/chatActions';
 import { ChatController, conversationOf } from './chat/chatController';
 import { ChatHistory, historyStorageKey, type StoredHistory } from './chat/chatHistory';
@@ -31,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
     update: (value: StoredHistory) => context.workspaceState.update(historyStorageKey, value),
   });
   const session: ChatSession = new ChatSession({
-    transport: (params, token, onPartial) => server.chat(params, token, onPartial),
+    transport: (params, token, onPartial) => offerBudgetActions(server.chat(params, token, onPartial)),
     post: (message) => webviews.broadcast(message),
     onBusyChange: () => controller.refreshStatus(),
     onTranscriptChange: (conversation) => controller.recordTranscript(conversation),
@@ -85,6 +90,8 @@ export function activate(context: vscode.ExtensionContext): void {
       output,
       chat: { openInEditor: () => panel.open(), prefill: (text) => controller.prefill(text), newChat: () => controller.receive({ type: 'newChat' }, () => undefined) },
     }),
+    server.onRetryScheduled((params) => session.retryScheduled(params)),
+    ...registerBudget(server, output),
     server.onWillStart((demo) => {
       offlineDemo = demo;
       controller.refreshStatus();

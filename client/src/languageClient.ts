@@ -13,7 +13,18 @@ import {
   type LanguageClientOptions,
   type NodeModule,
 } from 'vscode-languageclient/node';
-import { ChatRequest, type ChatParams, type ChatPartialResult, type ChatResult } from '../../server/src/protocol';
+import {
+  BudgetStatusNotification,
+  ChatRequest,
+  type BudgetStatus,
+  type ChatParams,
+  type ChatPartialResult,
+  type ChatResult,
+  type ErrorData,
+  RetryScheduledNotification,
+  type RetryScheduledParams,
+} from '../../server/src/protocol';
+import type { ProtocolRequestType } from 'vscode-languageserver-protocol';
 import {
   applySettingOverrides,
   detectOfflineDemo,
@@ -37,6 +48,12 @@ export class ServerConnection implements vscode.Disposable {
   private readonly startingEmitter = new vscode.EventEmitter<OfflineDemo | undefined>();
   /** Fires each time a server is being started, with its offline-demo state (known even if the start fails). */
   readonly onWillStart = this.startingEmitter.event;
+  private readonly retryEmitter = new vscode.EventEmitter<RetryScheduledParams>();
+  /** `tollgate/retryScheduled`: the server waits before retrying the running request. */
+  readonly onRetryScheduled = this.retryEmitter.event;
+  private readonly budgetStatusEmitter = new vscode.EventEmitter<BudgetStatus>();
+  /** Each `tollgate/budgetStatus` the server sends. */
+  readonly onBudgetStatus = this.budgetStatusEmitter.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -87,9 +104,18 @@ export class ServerConnection implements vscode.Disposable {
     }
   }
 
+  /** Sends one of Tollgate's plain requests (no partial results), starting the server if needed. */
+  async request<P, R>(type: ProtocolRequestType<P, R, never, ErrorData, void>, params: P): Promise<R> {
+    const { client } = await this.ready();
+    // `params` is `P` already; the client's conditional `RequestParam<P>` cannot be resolved for a generic P.
+    return client.sendRequest(type, params as never);
+  }
+
   dispose(): void {
     void this.stop();
     this.startingEmitter.dispose();
+    this.retryEmitter.dispose();
+    this.budgetStatusEmitter.dispose();
   }
 
   /** Shuts the server down (LSP shutdown and exit); the next request starts a new one. */
@@ -144,6 +170,9 @@ export class ServerConnection implements vscode.Disposable {
       },
     };
     const client = new LanguageClient('tollgate', 'Tollgate Language Server', serverModule, clientOptions);
+    client.onNotification(RetryScheduledNotification.type, (params) => this.retryEmitter.fire(params));
+    // Registered before start, so the status the server sends once initialized is not missed.
+    client.onNotification(BudgetStatusNotification.type, (status) => this.budgetStatusEmitter.fire(status));
     try {
       await client.start();
     } catch (error) {

@@ -8,6 +8,7 @@ import './chat.css';
 import { maxPromptLength } from '../src/chat/limits';
 import type { HostMessage, ViewStatus, WebviewMessage } from '../src/chat/webviewProtocol';
 import { ChatList } from './chatList';
+import { RetryCountdown } from './retryCountdown';
 import { Transcript } from './transcript';
 
 interface VsCodeApi {
@@ -65,7 +66,7 @@ prompt.maxLength = maxPromptLength;
 const transcript = new Transcript(
   required<HTMLElement>('[data-testid="transcript"]'),
   {
-    runAction: (action) => host.postMessage({ type: 'runAction', action }),
+    runAction: (action, id) => host.postMessage({ type: 'runAction', action, id }),
     copyMessage: (id) => host.postMessage({ type: 'copyMessage', id }),
     retry: () => host.postMessage({ type: 'retry' }),
     copyCode: (text) => host.postMessage({ type: 'copyCode', text }),
@@ -77,6 +78,8 @@ const chatList = new ChatList(required<HTMLElement>('[data-testid="chat-list"]')
   open: (id) => host.postMessage({ type: 'switchChat', id }),
   remove: (id) => host.postMessage({ type: 'deleteChat', id }),
 });
+// Cancel is Stop: the server ends its wait at once and the answer ends as stopped.
+const countdown = new RetryCountdown(() => host.postMessage({ type: 'stop' }));
 let busy = false;
 
 function required<T extends Element>(selector: string): T {
@@ -152,6 +155,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const message = event.data;
   switch (message.type) {
     case 'restore':
+      countdown.clear();
       transcript.restore(message.entries);
       showStatus(message.status);
       chatList.hide(historyButton);
@@ -163,9 +167,11 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       transcript.append(message.entry);
       break;
     case 'delta':
+      countdown.clear();
       transcript.appendText(message.id, message.text);
       break;
     case 'finish':
+      countdown.clear();
       transcript.finish(message);
       break;
     case 'remove':
@@ -178,6 +184,13 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     case 'chats':
       chatList.show(message.chats, message.activeId);
       break;
+    case 'retryScheduled': {
+      const answer = transcript.elementOf(message.id);
+      if (answer) {
+        countdown.show(answer, message);
+      }
+      break;
+    }
     case 'restorePrompt':
       if (prompt.value.trim() === '') {
         prompt.value = message.text;

@@ -3,7 +3,7 @@
  * animation frame (less often when a render is slow, so a huge answer cannot starve the page), and only
  * its unfinished tail (see StreamingMarkdown); finished messages are never touched again.
  */
-import type { EntryError, HostMessage, TranscriptEntry } from '../src/chat/webviewProtocol';
+import type { EntryError, HostAction, HostMessage, TranscriptEntry } from '../src/chat/webviewProtocol';
 import { AutoScroll } from './autoScroll';
 import { decorateCodeBlocks, iconButton, sendableCode } from './codeBlocks';
 import { renderMarkdown } from './markdown';
@@ -12,8 +12,10 @@ import { StreamingMarkdown } from './streamingMarkdown';
 type FinishMessage = Extract<HostMessage, { type: 'finish' }>;
 
 export interface TranscriptActions {
-  runAction(action: NonNullable<EntryError['action']>): void;
+  /** An error's button other than Retry; `id` is the answer it belongs to. */
+  runAction(action: HostAction, id: string): void;
   copyMessage(id: string): void;
+  /** Asks the last prompt again: the answer's Retry and a failed answer's Retry both come here. */
   retry(): void;
   copyCode(code: string): void;
   insertCode(code: string): void;
@@ -26,7 +28,12 @@ interface RenderedEntry {
   streaming?: StreamingMarkdown;
 }
 
-const actionLabels = { setApiKey: 'Set API Key', showServerOutput: 'Show Server Output' } as const;
+const actionLabels = {
+  setApiKey: 'Set API Key',
+  showServerOutput: 'Show Server Output',
+  openBilling: 'Open Billing Page',
+  retry: 'Retry',
+} as const;
 
 export class Transcript {
   private readonly rendered = new Map<string, RenderedEntry>();
@@ -84,6 +91,11 @@ export class Transcript {
     this.frame ??= requestAnimationFrame(() => this.renderDirty());
   }
 
+  /** The rendered answer `id`, for notices that live under it (the retry countdown). */
+  elementOf(id: string): HTMLElement | undefined {
+    return this.rendered.get(id)?.element;
+  }
+
   finish(message: FinishMessage): void {
     const rendered = this.rendered.get(message.id);
     if (!rendered) {
@@ -95,6 +107,9 @@ export class Transcript {
     rendered.entry.state = message.state;
     if (message.error) {
       rendered.entry.error = message.error;
+    }
+    if (message.note) {
+      rendered.entry.note = message.note;
     }
     // Render now, before the state changes, so whoever waits for data-state="done" sees the final text.
     this.dirty.delete(message.id);
@@ -174,11 +189,25 @@ export class Transcript {
   /** The state attribute and, for a stopped or failed answer, the notice under it. */
   private renderEnding({ entry, element }: RenderedEntry): void {
     element.querySelector('.ending')?.remove();
+    element.querySelector('.note')?.remove();
     const actions = element.querySelector('.message-actions');
+    if (entry.note) {
+      const note = document.createElement('div');
+      note.className = 'note';
+      note.dataset['testid'] = 'note';
+      note.textContent = entry.note;
+      element.insertBefore(note, actions);
+    }
     if (entry.state === 'stopped') {
       element.insertBefore(notice('stopped', 'Stopped.'), actions);
     } else if (entry.state === 'error' && entry.error) {
-      element.insertBefore(errorNotice(entry.error, (action) => this.actions.runAction(action)), actions);
+      if (entry.error.interrupted) {
+        element.dataset['interrupted'] = 'true';
+      }
+      element.insertBefore(
+        errorNotice(entry.error, (action) => (action === 'retry' ? this.actions.retry() : this.actions.runAction(action, entry.id))),
+        actions,
+      );
     }
     element.dataset['state'] = entry.state;
   }
@@ -194,7 +223,7 @@ export class Transcript {
 
 /** What a failed answer shows: the message for its `kind` (made on the host) and its action, if any. */
 function errorNotice(error: EntryError, runAction: (action: NonNullable<EntryError['action']>) => void): HTMLElement {
-  const element = notice('error', error.message);
+  const element = notice('error', failureText(error));
   element.setAttribute('role', 'alert');
   element.dataset['kind'] = error.kind;
   const action = error.action;
@@ -203,11 +232,22 @@ function errorNotice(error: EntryError, runAction: (action: NonNullable<EntryErr
     button.type = 'button';
     button.className = 'secondary';
     button.dataset['testid'] = 'error-action';
+    button.dataset['action'] = action;
     button.textContent = actionLabels[action];
     button.addEventListener('click', () => runAction(action));
     element.append(' ', button);
   }
   return element;
+}
+
+/** The server's sentence, prefixed for an interrupted answer and followed by when a long wait ends. */
+function failureText(error: EntryError): string {
+  const parts = [error.interrupted ? `The answer was interrupted. ${error.message}` : error.message];
+  if (error.retryAt !== undefined) {
+    const until = new Date(error.retryAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    parts.push(`Rate limited until ${until}.`);
+  }
+  return parts.join(' ');
 }
 
 function notice(testId: string, text: string): HTMLElement {

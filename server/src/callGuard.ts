@@ -28,8 +28,3 @@ export interface AttemptOutcome {
   /** Whether the request may have reached the provider (and so may be billed). */
   reachedProvider: boolean;
 }
-
-/** Admits every attempt at no cost: what the server does until the budget (`server/src/budget/`) guards calls. */
-export const admitEverything: CallGuard = {
-  admit: () => Promise.resolve({ settle: () => Promise.resolve(0) }),
-};

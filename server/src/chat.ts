@@ -12,6 +12,7 @@ import { requestError } from './errors';
 import { prepareCall } from './preparedCall';
 import type { ChatDelta, ChatParams, ChatResult } from './protocol';
 import type { Settings } from './settings';
+import { trimHarder, trimToContext } from './trimToContext';
 
 const chatParamsSchema = z.object({
   messages: z
@@ -45,18 +46,37 @@ export function createChatHandler(deps: ChatDependencies) {
       ...(request.system ? { system: request.system } : {}),
     });
 
+    // Pre-flight: the oldest turns go before the provider has to refuse the whole conversation.
+    const fitted = trimToContext(call.request);
+    let trimmedMessages = fitted.dropped;
+    if (fitted.dropped > 0) {
+      deps.log.info(`${call.provider}/${call.model}: left out the ${fitted.dropped} oldest messages to fit the context window.`);
+    }
+
     const abort = new AbortController();
     const onCancel = token.onCancellationRequested(() => abort.abort());
     const progressToken = params.partialResultToken;
     // A client that sent no token gets the whole text in the result only.
     const deltas = new DeltaStream((delta) => progressToken !== undefined && deps.sendDelta(progressToken, delta));
     try {
-      const { answer, attempts, costUsd } = await runAttempts(call, deps, {
+      const { answer, attempts, costUsd } = await runAttempts({ ...call, request: fitted.request }, deps, {
         signal: abort.signal,
         onText: (text) => deltas.push(text),
+        shrink: (overflow, sent) => {
+          const smaller = trimHarder(sent, overflow);
+          trimmedMessages += smaller?.dropped ?? 0;
+          return smaller?.request;
+        },
       });
       deltas.flush();
-      return { text: deltas.text, stopReason: answer.stopReason, usage: answer.usage, costUsd, attempts };
+      return {
+        text: deltas.text,
+        stopReason: answer.stopReason,
+        usage: answer.usage,
+        costUsd,
+        attempts,
+        ...(trimmedMessages > 0 ? { trimmedMessages } : {}),
+      };
     } finally {
       // Deltas received before a failure still reach the client, ahead of the error.
       deltas.flush();

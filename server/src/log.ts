@@ -12,8 +12,14 @@ export interface Log {
 }
 
 export function connectionLog(connection: Connection): Log {
-  const send = (type: MessageType, message: string) =>
-    void connection.sendNotification(LogMessageNotification.type, { type, message });
+  const send = (type: MessageType, message: string) => {
+    // A line logged after the editor disposed the connection has nowhere to go; it must not throw.
+    try {
+      connection.sendNotification(LogMessageNotification.type, { type, message }).catch(() => undefined);
+    } catch {
+      // Disposed.
+    }
+  };
   return {
     info: (message) => send(MessageType.Info, message),
     warn: (message) => send(MessageType.Warning, message),

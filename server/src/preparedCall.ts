@@ -7,6 +7,7 @@ import type { ApiKeys } from './environment';
 import { providerLabel, toResponseError } from './errors';
 import type { ProviderId } from './protocol';
 import type { ProviderCall } from './providers/provider';
+import type { RetryOptions } from './retry';
 import { resolveModel, type Settings } from './settings';
 
 export interface PreparedCall {
@@ -20,6 +21,8 @@ export interface PreparedCall {
   /** Every key the server holds, to redact from anything that leaves it. */
   secrets: readonly string[];
   request: ProviderCall;
+  /** The `tollgate.retry.*` settings this call retries by. */
+  retry: RetryOptions;
 }
 
 export interface CallChoice {
@@ -41,7 +44,8 @@ export function prepareCall(
   const secrets = Object.values(apiKeys);
   const apiKey = apiKeys[provider];
   if (!apiKey) {
-    throw toResponseError({ kind: 'authentication', missingKey: true }, provider, label, secrets);
+    throw toResponseError({ kind: 'authentication', missingKey: true }, provider, label, secrets, { baseUrl });
   }
-  return { provider, model, baseUrl, label, apiKey, secrets, request: { ...request, model } };
+  const retry = { maxAttempts: settings.retryMaxAttempts, minDelayMs: settings.retryMinDelayMs, maxDelayMs: settings.retryMaxDelayMs };
+  return { provider, model, baseUrl, label, apiKey, secrets, request: { ...request, model }, retry };
 }

@@ -62,6 +62,11 @@ export interface ChatResult {
   costUsd: number;
   /** Provider calls made, the first included. */
   attempts: number;
+  /**
+   * How many of the oldest messages were left out so the conversation fits the model's context window;
+   * absent when none were.
+   */
+  trimmedMessages?: number;
 }
 
 /** One streamed piece of the answer. Partial results carry one of these or an array of them. */
@@ -102,8 +107,21 @@ export interface ErrorData {
   requestId?: string;
   /** The daily budget that would be exceeded. */
   limitUsd?: number;
+  /** `budgetExceeded`: the worst-case cost of the refused call, USD. */
+  wouldCostUsd?: number;
+  /** `budgetExceeded`: what was left of today's budget, USD. */
+  remainingUsd?: number;
+  /**
+   * `invalidRequest` because Tollgate knows no price for the model: the model to price in
+   * `tollgate.pricing` (a client can offer "set its price" with it).
+   */
+  unpricedModel?: string;
   /** The provider that failed, when one was called. */
   provider?: ProviderId;
+  /** Provider attempts made before giving up, retries included (absent when no provider was called). */
+  attempts?: number;
+  /** A page that fixes the problem: for `quotaExceeded`, the provider's billing page (own endpoints only). */
+  actionUrl?: string;
 }
 
 /**
@@ -160,6 +178,18 @@ export interface BudgetStatus {
   budgetUsd: number;
   /** `budgetUsd − spentUsd − reservedUsd`, never below 0. */
   remainingUsd: number;
+  /** Calls holding a reservation right now, in every process sharing the ledger. */
+  pendingCalls?: number;
+  /** Included in `budgetUsd`: what "raise today's budget" added for today only. */
+  raisedUsd?: number;
+  /** Today's spend per model, most first. */
+  topModels?: ModelSpend[];
+}
+
+export interface ModelSpend {
+  model: string;
+  spentUsd: number;
+  calls: number;
 }
 
 /** Client → server. Answers anytime with today's budget status. */
@@ -172,6 +202,67 @@ export namespace UsageRequest {
 export namespace BudgetStatusNotification {
   export const method = 'tollgate/budgetStatus' as const;
   export const type = new ProtocolNotificationType<BudgetStatus, void>(method);
+}
+
+export interface UsageHistoryParams {
+  /** How many local days back, today included; default 30, at most 400. */
+  days?: number;
+}
+
+export interface DayUsage {
+  day: string;
+  spentUsd: number;
+  models: ModelSpend[];
+}
+
+/** One call of today, as the ledger recorded it. */
+export interface CallRecord {
+  /** ISO 8601 time it was settled (or reserved, while `outcome` is `pending`). */
+  time: string;
+  provider: string;
+  model: string;
+  costUsd: number;
+  usage?: Usage;
+  /** The cost is an estimate (the provider never reported usage). */
+  estimated: boolean;
+  /**
+   * `ok`, `failed` (an error or Stop after the provider took the request), `notSent` (unreachable, or an
+   * HTTP error answer: not billed), `orphaned` (its process died), `pending`.
+   */
+  outcome: 'ok' | 'failed' | 'notSent' | 'orphaned' | 'pending';
+}
+
+export interface UsageHistory {
+  status: BudgetStatus;
+  /** Newest first, `days` entries. */
+  days: DayUsage[];
+  /** Today's calls, oldest first. */
+  today: CallRecord[];
+}
+
+/** Client → server. Spend per day and model, and today's calls, for the usage view. */
+export namespace UsageHistoryRequest {
+  export const method = 'tollgate/usageHistory' as const;
+  export const type = new ProtocolRequestType<UsageHistoryParams, UsageHistory, never, ErrorData, void>(method);
+}
+
+/** Client → server. Every settled call in the ledger as CSV. */
+export namespace ExportUsageRequest {
+  export const method = 'tollgate/exportUsage' as const;
+  export const type = new ProtocolRequestType<Record<string, never>, { csv: string; rows: number }, never, ErrorData, void>(
+    method,
+  );
+}
+
+export interface RaiseBudgetParams {
+  /** USD added to today's budget only (every process sharing the ledger sees it). */
+  addUsd: number;
+}
+
+/** Client → server. Raises today's budget; resolves with the new status. */
+export namespace RaiseBudgetRequest {
+  export const method = 'tollgate/raiseBudget' as const;
+  export const type = new ProtocolRequestType<RaiseBudgetParams, BudgetStatus, never, ErrorData, void>(method);
 }
 
 export interface RetryScheduledParams {

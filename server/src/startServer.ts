@@ -4,16 +4,16 @@
  */
 import { type Connection, ErrorCodes, ResponseError } from 'vscode-languageserver';
 import { version } from '../../package.json';
-import { admitEverything } from './callGuard';
+import { BudgetService, budgetMethods } from './budget/budgetService';
 import { createChatHandler } from './chat';
 import type { ServerEnvironment } from './environment';
 import { connectionLog } from './log';
-import { ChatRequest } from './protocol';
+import { ChatRequest, RetryScheduledNotification } from './protocol';
 import { createProvider as defaultProviderFactory, type ProviderFactory } from './providers';
 import { SettingsSource } from './settingsSource';
 
 /** Every request method this server answers, for the unknown-method message. */
-const handledMethods = [ChatRequest.method];
+const handledMethods = [ChatRequest.method, ...budgetMethods];
 
 export function startServer(
   connection: Connection,
@@ -22,6 +22,9 @@ export function startServer(
 ): void {
   const log = connectionLog(connection);
   const settings = new SettingsSource(connection, log);
+  const budget = new BudgetService(connection, { storageDir: environment.storageDir, settings: () => settings.settings, log });
+  budget.listen();
+  connection.onShutdown(() => budget.stop());
 
   connection.onInitialize((params) => {
     settings.initialize(params);
@@ -29,6 +32,7 @@ export function startServer(
   });
   connection.onInitialized(() => {
     settings.listen();
+    budget.start();
     const keys = Object.keys(environment.apiKeys).join(', ') || 'none';
     log.info(`Tollgate server ${version} ready. API keys present for: ${keys}. Storage: ${environment.storageDir}`);
   });
@@ -39,9 +43,10 @@ export function startServer(
       settings: () => settings.settings,
       apiKeys: environment.apiKeys,
       createProvider,
-      guard: admitEverything,
+      guard: budget.guard,
       log,
       sendDelta: (token, delta) => void connection.sendProgress(ChatRequest.type, token, delta),
+      notifyRetry: (params) => void connection.sendNotification(RetryScheduledNotification.type, params),
     }),
   );
 

@@ -33,6 +33,10 @@ export interface AnswerPlan {
   usage: ScenarioUsage;
   /** Delay before each text delta when streaming. */
   chunkDelayMs: number;
+  /** Paces text deltas at this average rate instead (see TextScenario.chunksPerSecond). */
+  chunksPerSecond?: number;
+  /** Writes events without waiting for each to reach the socket (see TextScenario.burst). */
+  burst?: boolean;
   wire: WireQuirks;
 }
 

@@ -58,6 +58,13 @@ function anthropicSpec(kind: HttpErrorKind, model: string): AnthropicErrorSpec {
       return { status: 400, type: 'invalid_request_error', message: 'Output blocked by content filtering policy' };
     case 'invalidRequest':
       return { status: 400, type: 'invalid_request_error', message: 'messages: text content blocks must be non-empty' };
+    case 'timeout':
+      // Status and type from the SDK's table (provider-wire.md §1.5); the message text is not documented.
+      return { status: 504, type: 'timeout_error', message: 'Request timed out' };
+    case 'permissionDenied':
+      return { status: 403, type: 'permission_error', message: 'Your API key does not have permission to use the specified resource.' };
+    case 'notFound':
+      return { status: 404, type: 'not_found_error', message: `model: ${model}` };
   }
 }
 
@@ -212,6 +219,29 @@ function openaiSpec(kind: HttpErrorKind, model: string, apiKey: string): { statu
           type: 'invalid_request_error',
           param: 'messages',
           code: 'empty_array',
+        },
+      };
+    case 'timeout':
+      // A 408 is retried by the SDK (provider-wire.md §2.4); OpenAI documents no body, so the envelope is generic.
+      return { status: 408, error: { message: 'Request timed out.', type: 'timeout', param: null, code: null } };
+    case 'permissionDenied':
+      return {
+        status: 403,
+        error: {
+          message: 'You have insufficient permissions for this operation.',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'insufficient_permissions',
+        },
+      };
+    case 'notFound':
+      return {
+        status: 404,
+        error: {
+          message: `The model \`${model}\` does not exist or you do not have access to it.`,
+          type: 'invalid_request_error',
+          param: null,
+          code: 'model_not_found',
         },
       };
   }

@@ -25,6 +25,7 @@ export function sendJson(res: ServerResponse, status: number, headers: Record<st
 function retryHeaders(scenario: HttpErrorScenario): Record<string, string> {
   return {
     ...(scenario.retryAfterSeconds === undefined ? {} : { 'retry-after': String(scenario.retryAfterSeconds) }),
+    ...(scenario.retryAfterDate === undefined ? {} : { 'retry-after': scenario.retryAfterDate }),
     ...(scenario.retryAfterMs === undefined ? {} : { 'retry-after-ms': String(scenario.retryAfterMs) }),
     ...(scenario.shouldRetry === undefined ? {} : { 'x-should-retry': String(scenario.shouldRetry) }),
   };
@@ -37,6 +38,8 @@ function textPlan(chunks: string[], request: ModelRequest, finish: AnswerFinish 
     finish,
     usage: resolveUsage(rest.usage, request, blocks),
     chunkDelayMs: rest.chunkDelayMs ?? 0,
+    ...(rest.chunksPerSecond === undefined ? {} : { chunksPerSecond: rest.chunksPerSecond }),
+    ...(rest.burst === undefined ? {} : { burst: rest.burst }),
     wire: rest.wire ?? {},
   };
 }
@@ -55,14 +58,23 @@ async function writeStream(
   ex.res.socket?.setNoDelay(true);
   const writer = new SseWriter(ex.res, plan.wire);
   const steps: StreamStep[] = dialect.stream(plan, request).filter((step) => !(truncate && step.closing));
+  const burst = plan.burst === true && !plan.wire.splitWrites;
+  const started = performance.now();
+  let sentChunks = 0;
   for (const step of steps) {
-    if (step.chunk && plan.chunkDelayMs > 0) {
+    if (step.chunk && plan.chunksPerSecond !== undefined) {
+      const due = started + (sentChunks * 1000) / plan.chunksPerSecond;
+      sentChunks += 1;
+      if (due > performance.now()) {
+        await sleep(due - performance.now());
+      }
+    } else if (step.chunk && plan.chunkDelayMs > 0) {
       await sleep(plan.chunkDelayMs);
     }
     if (!writer.open) {
       break;
     }
-    await writer.send(step.sse);
+    await (burst ? writer.sendBuffered(step.sse) : writer.send(step.sse));
   }
   return writer;
 }

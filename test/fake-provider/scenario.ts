@@ -54,6 +54,18 @@ export interface TextScenario {
   stopReason?: ScenarioStopReason;
   /** Delay before each text chunk when streaming (default 0). */
   chunkDelayMs?: number;
+  /**
+   * Paces text chunks at this average rate when streaming: chunk i leaves at start + i / rate, so timer
+   * slack does not add up over a long stream (a 1 ms `chunkDelayMs` drifts well below 1,000/s). Wins over
+   * `chunkDelayMs`. Benchmarks use it to stream at a model's speed.
+   */
+  chunksPerSecond?: number;
+  /**
+   * Writes events as fast as the socket takes them (waiting only when its buffer is full) instead of one
+   * write at a time, so a stream of many thousands of chunks is limited by the client, not by the fake.
+   * Ignored with `wire.splitWrites`, which needs separate writes.
+   */
+  burst?: boolean;
   /** Wire quirks of the stream (ignored for non-streaming requests). */
   wire?: WireQuirks;
 }
@@ -67,7 +79,13 @@ export type HttpErrorKind =
   | 'contextWindowExceeded'
   | 'quotaExceeded'
   | 'contentFiltered'
-  | 'invalidRequest';
+  | 'invalidRequest'
+  /** Anthropic 504 `timeout_error`; OpenAI 408. Both SDKs retry these. */
+  | 'timeout'
+  /** HTTP 403: the key may not use this model or endpoint. */
+  | 'permissionDenied'
+  /** HTTP 404: an unknown model. */
+  | 'notFound';
 
 /** A non-2xx answer with the provider's real status, error envelope and headers (see errors.ts for the table). */
 export interface HttpErrorScenario {
@@ -77,6 +95,8 @@ export interface HttpErrorScenario {
   retryAfterSeconds?: number;
   /** Sent as `retry-after-ms: <ms>` (both SDKs prefer it; use 1 in tests). */
   retryAfterMs?: number;
+  /** Sent as `retry-after: <HTTP date>` (e.g. `new Date(…).toUTCString()`); wins over `retryAfterSeconds`. */
+  retryAfterDate?: string;
   /** Sent as `x-should-retry: true|false`, which both SDKs obey before looking at the status. */
   shouldRetry?: boolean;
   /** Replaces the provider's default `error.message` text. */
@@ -179,6 +199,8 @@ export const scenarioSchema: z.ZodType<Scenario> = z.discriminatedUnion('type', 
     usage: usageSchema.optional(),
     stopReason: z.enum(['end', 'maxTokens']).optional(),
     chunkDelayMs: count.optional(),
+    chunksPerSecond: z.number().positive().optional(),
+    burst: z.boolean().optional(),
     wire: wireSchema.optional(),
   }),
   z.strictObject({
@@ -192,9 +214,13 @@ export const scenarioSchema: z.ZodType<Scenario> = z.discriminatedUnion('type', 
       'quotaExceeded',
       'contentFiltered',
       'invalidRequest',
+      'timeout',
+      'permissionDenied',
+      'notFound',
     ]),
     retryAfterSeconds: z.number().nonnegative().optional(),
     retryAfterMs: z.number().nonnegative().optional(),
+    retryAfterDate: z.string().optional(),
     shouldRetry: z.boolean().optional(),
     message: z.string().optional(),
   }),

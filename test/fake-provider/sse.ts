@@ -98,6 +98,31 @@ export class SseWriter {
     }
   }
 
+  /**
+   * Writes one event without waiting for it to reach the socket; waits only while the socket's buffer is
+   * full ('drain'), so a long burst neither queues unbounded memory nor pays one round trip per event.
+   */
+  async sendBuffered(sse: SseEvent): Promise<void> {
+    if (!this.open) {
+      return;
+    }
+    if (!this.started && this.quirks.comments) {
+      this.res.write(`${COMMENT}${this.quirks.crlf ? '\r\n\r\n' : '\n\n'}`);
+    }
+    this.started = true;
+    if (!this.res.write(frame(sse, this.quirks))) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.res.off('drain', done);
+          this.res.off('close', done);
+          resolve();
+        };
+        this.res.on('drain', done);
+        this.res.on('close', done);
+      });
+    }
+  }
+
   private write(bytes: Buffer): Promise<void> {
     if (!this.open) {
       return Promise.resolve();

@@ -25,6 +25,7 @@ function harness(server: (...args: Parameters<ChatTransport>) => Promise<ChatRes
   let editorOpen = true;
   const actions: ChatActions = {
     runAction: (action) => void done.push(`run ${action}`),
+    openBillingPage: (url) => (done.push(`open ${url}`), Promise.resolve()),
     copy: (text) => (done.push(`copy ${text}`), Promise.resolve()),
     insertAtCursor: (text) => (done.push(`insert ${text}`), Promise.resolve(editorOpen)),
     setProvider: (provider) => (done.push(`provider ${provider}`), Promise.resolve()),
@@ -159,4 +160,42 @@ test('delete of another chat keeps the shown one and updates the list', async ()
   assert.equal(h.session.snapshot()[0]?.text, 'two');
   const list = h.posts.filter((m) => m.type === 'chats').at(-1);
   assert.deepEqual(list?.type === 'chats' ? list.chats.map((c) => c.title) : [], ['two']);
+});
+
+test('Open Billing Page opens the URL the server sent with that answer, never one the view names', async () => {
+  const billing = 'https://platform.claude.com/settings/billing';
+  const h = harness(() => {
+    throw new ResponseError(1000, 'No credit.', { kind: 'quotaExceeded', message: 'No credit.', actionUrl: billing });
+  });
+  await h.receive({ type: 'send', text: 'q' });
+  assert.equal(h.session.snapshot()[1]?.error?.action, 'openBilling');
+  await h.receive({ type: 'runAction', action: 'openBilling', id: 'm1' });
+  await h.receive({ type: 'runAction', action: 'openBilling' });
+  await h.receive({ type: 'runAction', action: 'openBilling', id: 'm2' });
+  await h.receive({ type: 'runAction', action: 'showServerOutput' });
+  assert.deepEqual(h.done, [`open ${billing}`, 'run showServerOutput']);
+});
+
+test("an interrupted answer's Retry is Retry last answer: the exchange is replaced, its partial text not sent", async () => {
+  let call = 0;
+  const h = harness((_params, _token, onPartial) => {
+    call++;
+    if (call === 1) {
+      onPartial({ text: 'The first half' });
+      throw new ResponseError(1000, 'Overloaded.', { kind: 'overloaded', message: 'Overloaded.' });
+    }
+    return result('The whole answer.');
+  });
+  await h.receive({ type: 'send', text: 'Tell me everything.' });
+  const failed = h.session.snapshot()[1];
+  assert.equal(failed?.error?.interrupted, true);
+  assert.equal(failed?.error?.action, 'retry');
+  assert.equal(failed?.text, 'The first half');
+  assert.equal(h.stored().chats[0]?.entries[1]?.error?.interrupted, true, 'the interrupted mark is saved with the chat');
+  await h.receive({ type: 'retry' });
+  assert.deepEqual(h.requests[1]?.messages, [{ role: 'user', content: 'Tell me everything.' }]);
+  assert.deepEqual(h.session.snapshot().map((e) => [e.text, e.state]), [
+    ['Tell me everything.', 'done'],
+    ['The whole answer.', 'done'],
+  ]);
 });

@@ -1,6 +1,7 @@
 /**
  * tollgate/chat failures over LSP: each provider failure the fake can produce arrives as one typed
  * error kind with a message that says what to do, and partial text streamed before a failure is kept.
+ * Retries are off here (`retry.maxAttempts: 1`); fault-catalogue.spec.ts covers them.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -29,15 +30,11 @@ for (const provider of ['anthropic', 'openai'] as const) {
     let close: () => Promise<void>;
 
     before(async () => {
-      ({ fake, server, close } = await startAgainstFake(provider, key));
+      ({ fake, server, close } = await startAgainstFake(provider, key, { retry: { maxAttempts: 1 } }));
     });
     after(() => close());
 
     for (const [fakeError, kind] of httpErrors) {
-      // Anthropic has no content filter error; its filtering is a refusal (see chat-streaming).
-      if (provider === 'anthropic' && fakeError === 'contentFiltered') {
-        continue;
-      }
       test(`HTTP ${fakeError} → ${kind}, one attempt, no key in the message`, async () => {
         fake.enqueue({ type: 'httpError', error: fakeError, retryAfterMs: 1500 });
         const sent = fake.requests.length;

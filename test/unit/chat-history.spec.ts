@@ -92,3 +92,32 @@ test('titles are the first line, shortened', () => {
   assert.equal(titleOf('  \n'), 'New chat');
   assert.equal(titleOf('x'.repeat(100)).length, 60);
 });
+
+test("a failed answer's recovery (interrupted, Retry, long wait, billing page) and a note come back after a reload", async () => {
+  const { storage } = memory();
+  const history = new ChatHistory(storage);
+  const entries: TranscriptEntry[] = [
+    { id: 'm1', role: 'user', text: 'q', state: 'done' },
+    { id: 'm2', role: 'assistant', text: 'half', state: 'error', error: { kind: 'overloaded', message: 'Busy.', action: 'retry', interrupted: true, retryAt: 1_800_000_000_000 } },
+    { id: 'm3', role: 'user', text: 'q2', state: 'done' },
+    { id: 'm4', role: 'assistant', text: '', state: 'error', error: { kind: 'quotaExceeded', message: 'No credit.', action: 'openBilling', actionUrl: 'https://platform.openai.com/settings/organization/billing' } },
+    { id: 'm5', role: 'user', text: 'q3', state: 'done' },
+    { id: 'm6', role: 'assistant', text: 'a', state: 'done', note: 'The oldest message was left out.' },
+  ];
+  await history.record(history.active.id, entries);
+  assert.deepEqual(new ChatHistory(storage).active.entries, entries);
+});
+
+test('a stored billing page that is not https costs the history, so it is never opened', async () => {
+  const { storage, stored } = memory();
+  const history = new ChatHistory(storage);
+  await history.record(history.active.id, [
+    { id: 'm1', role: 'user', text: 'q', state: 'done' },
+    { id: 'm2', role: 'assistant', text: '', state: 'error', error: { kind: 'quotaExceeded', message: 'x', action: 'openBilling', actionUrl: 'https://ok.example/billing' } },
+  ]);
+  const damaged = structuredClone(stored());
+  const error = damaged?.chats[0]?.entries[1]?.error;
+  assert.ok(error);
+  error.actionUrl = 'javascript:alert(1)';
+  assert.deepEqual(new ChatHistory(memory(damaged).storage).active.entries, []);
+});

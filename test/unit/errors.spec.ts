@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { classify, type FailureFacts, providerLabel, redact, toResponseError } from '../../server/src/errors';
 import { TollgateErrorCodes } from '../../server/src/protocol';
-import { retryAfterMs } from '../../server/src/providers/retryAfter';
+import { retryAfterMs, shouldRetry } from '../../server/src/providers/retryAfter';
 
 const cases: [string, FailureFacts, string][] = [
   ['our own abort', { aborted: true }, 'canceled'],
@@ -39,6 +39,12 @@ const cases: [string, FailureFacts, string][] = [
   ],
   ['OpenAI context_length_exceeded', { status: 400, type: 'invalid_request_error', code: 'context_length_exceeded' }, 'contextWindowExceeded'],
   ['Azure content_filter 400', { status: 400, code: 'content_filter' }, 'contentFiltered'],
+  [
+    'Anthropic content filtering 400 (no code: matched by text)',
+    { status: 400, type: 'invalid_request_error', providerMessage: 'Output blocked by content filtering policy' },
+    'contentFiltered',
+  ],
+  ['Anthropic 504 timeout_error', { status: 504, type: 'timeout_error' }, 'timeout'],
   ['OpenAI finish_reason content_filter', { type: 'content_filter' }, 'contentFiltered'],
   ['unknown model 404', { status: 404, type: 'not_found_error', providerMessage: 'model: nope' }, 'invalidRequest'],
   ['other 400', { status: 400, type: 'invalid_request_error', providerMessage: 'max_tokens: must be positive' }, 'invalidRequest'],
@@ -98,4 +104,65 @@ test('provider text that quotes the key is redacted from messages', () => {
 test('an OpenAI-compatible server is named by its address', () => {
   assert.equal(providerLabel('openai', 'http://localhost:11434/v1'), 'the OpenAI-compatible server at http://localhost:11434/v1');
   assert.equal(providerLabel('openai', ''), 'OpenAI');
+});
+
+test('classify keeps x-should-retry and retry-after on every retried kind', () => {
+  assert.deepEqual(classify({ status: 529, type: 'overloaded_error', shouldRetry: false, retryAfterMs: 5 }), {
+    kind: 'overloaded',
+    requestId: undefined,
+    retryAfterMs: 5,
+    shouldRetry: false,
+  });
+  assert.deepEqual(classify({ status: 500, shouldRetry: true }), { kind: 'server', status: 500, requestId: undefined, shouldRetry: true });
+  assert.deepEqual(classify({ status: 504, retryAfterMs: 9 }), { kind: 'timeout', endpoint: undefined, retryAfterMs: 9 });
+});
+
+test("an overflow keeps the provider's own count and limit, where its message says them", () => {
+  const overflow = (providerMessage: string, code?: string) =>
+    classify({ status: 400, type: 'invalid_request_error', code, providerMessage });
+  assert.deepEqual(overflow('prompt is too long: 219898 tokens > 200000 maximum'), {
+    kind: 'contextWindowExceeded',
+    requestId: undefined,
+    promptTokens: 219898,
+    limitTokens: 200000,
+  });
+  assert.deepEqual(
+    overflow('input length and `max_tokens` exceed context limit: 199759 + 8192 > 200000, decrease input length'),
+    { kind: 'contextWindowExceeded', requestId: undefined, promptTokens: 207951, limitTokens: 200000 },
+  );
+  const openai = overflow(
+    "This model's maximum context length is 4097 tokens. However, your messages resulted in 4294 tokens. Please reduce the length of the messages.",
+    'context_length_exceeded',
+  );
+  assert.deepEqual(openai, { kind: 'contextWindowExceeded', requestId: undefined, promptTokens: 4294, limitTokens: 4097 });
+  const plain = overflow('Your input exceeds the context window of this model.', 'context_length_exceeded');
+  assert.deepEqual(plain, { kind: 'contextWindowExceeded', requestId: undefined });
+});
+
+test('x-should-retry is read as true, false, or not said', () => {
+  const headers = (value?: string) => ({ get: (name: string) => (name === 'x-should-retry' ? (value ?? null) : null) });
+  assert.equal(shouldRetry(headers('true')), true);
+  assert.equal(shouldRetry(headers('false')), false);
+  assert.equal(shouldRetry(headers('maybe')), undefined);
+  assert.equal(shouldRetry(headers()), undefined);
+});
+
+test('quota errors link the provider billing page, but only for its own endpoint', () => {
+  const own = toResponseError({ kind: 'quotaExceeded' }, 'anthropic', 'Anthropic', [], { baseUrl: '' });
+  assert.equal(own.data?.actionUrl, 'https://platform.claude.com/settings/billing');
+  const openai = toResponseError({ kind: 'quotaExceeded' }, 'openai', 'OpenAI', []);
+  assert.match(openai.data?.actionUrl ?? '', /^https:\/\/platform\.openai\.com\//);
+  const proxied = toResponseError({ kind: 'quotaExceeded' }, 'openai', 'x', [], { baseUrl: 'http://localhost:8080/v1' });
+  assert.equal(proxied.data?.actionUrl, undefined);
+});
+
+test('the message says how many attempts were made, and a long provider wait in minutes', () => {
+  const error = toResponseError({ kind: 'rateLimited', retryAfterMs: 90_000 }, 'anthropic', 'Anthropic', [], { attempts: 2 });
+  assert.equal(
+    error.message,
+    'Anthropic is rate-limiting requests (HTTP 429). It asked to wait 2 minutes, longer than Tollgate waits on its own. ' +
+      'Retry after that. Tollgate tried 2 times.',
+  );
+  assert.equal(error.data?.retryAfterMs, 90_000);
+  assert.equal(error.data?.attempts, 2);
 });

@@ -5,9 +5,12 @@ import Anthropic, {
   APIUserAbortError,
   AuthenticationError,
   BadRequestError,
+  GatewayTimeoutError,
   InternalServerError,
+  NotFoundError,
   OverloadedError,
   PaymentRequiredError,
+  PermissionDeniedError,
   RateLimitError,
 } from '@anthropic-ai/sdk';
 import assert from 'node:assert/strict';
@@ -130,6 +133,9 @@ const HTTP_ERRORS = [
   { error: 'quotaExceeded', status: 402, type: 'billing_error', cls: PaymentRequiredError },
   { error: 'contentFiltered', status: 400, type: 'invalid_request_error', cls: BadRequestError },
   { error: 'invalidRequest', status: 400, type: 'invalid_request_error', cls: BadRequestError },
+  { error: 'timeout', status: 504, type: 'timeout_error', cls: GatewayTimeoutError },
+  { error: 'permissionDenied', status: 403, type: 'permission_error', cls: PermissionDeniedError },
+  { error: 'notFound', status: 404, type: 'not_found_error', cls: NotFoundError },
 ] as const;
 
 for (const { error, status, type, cls } of HTTP_ERRORS) {

@@ -8,6 +8,8 @@ import OpenAI, {
   AuthenticationError,
   BadRequestError,
   InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
   RateLimitError,
 } from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
@@ -122,6 +124,9 @@ const HTTP_ERRORS = [
   { error: 'contextWindowExceeded', status: 400, type: 'invalid_request_error', code: 'context_length_exceeded', param: 'messages', cls: BadRequestError },
   { error: 'contentFiltered', status: 400, type: null, code: 'content_filter', param: 'prompt', cls: BadRequestError },
   { error: 'invalidRequest', status: 400, type: 'invalid_request_error', code: 'empty_array', param: 'messages', cls: BadRequestError },
+  { error: 'timeout', status: 408, type: 'timeout', code: null, param: null, cls: APIError },
+  { error: 'permissionDenied', status: 403, type: 'invalid_request_error', code: 'insufficient_permissions', param: null, cls: PermissionDeniedError },
+  { error: 'notFound', status: 404, type: 'invalid_request_error', code: 'model_not_found', param: null, cls: NotFoundError },
 ] as const;
 
 for (const { error, status, type, code, param, cls } of HTTP_ERRORS) {
@@ -139,9 +144,11 @@ for (const { error, status, type, code, param, cls } of HTTP_ERRORS) {
     assert.equal(thrown.requestID, fake.requests[0]?.requestId);
     const inner = thrown.error as { message: string };
     assert.equal(thrown.message, `${status} ${inner.message}`);
-    assert.equal(thrown.headers?.get('retry-after'), '7');
-    assert.equal(thrown.headers?.get('retry-after-ms'), '1');
-    assert.equal(thrown.headers?.get('x-should-retry'), 'false');
+    // Every class here is an APIError; the plain one (408) leaves its headers' type generic.
+    const headers = (thrown as APIError<number, Headers>).headers;
+    assert.equal(headers.get('retry-after'), '7');
+    assert.equal(headers.get('retry-after-ms'), '1');
+    assert.equal(headers.get('x-should-retry'), 'false');
   });
 }
 

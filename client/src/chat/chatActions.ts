@@ -7,10 +7,10 @@ import type { ProviderId } from '../../../server/src/protocol';
 import { providerLabels } from '../secrets';
 import { defaultModels, readRawSettings, sanitiseSettings, settingsSection } from '../settings';
 import type { ChatActions } from './chatController';
-import type { ErrorAction } from './webviewProtocol';
+import type { HostAction } from './webviewProtocol';
 
 export interface EditorChatActionsOptions {
-  runCommand: (action: ErrorAction) => void;
+  runCommand: (action: Exclude<HostAction, 'openBilling'>) => void;
 }
 
 export class EditorChatActions implements ChatActions, vscode.Disposable {
@@ -24,8 +24,12 @@ export class EditorChatActions implements ChatActions, vscode.Disposable {
 
   constructor(private readonly options: EditorChatActionsOptions) {}
 
-  runAction(action: ErrorAction): void {
+  runAction(action: Exclude<HostAction, 'openBilling'>): void {
     this.options.runCommand(action);
+  }
+
+  async openBillingPage(url: string): Promise<void> {
+    await vscode.env.openExternal(vscode.Uri.parse(url, true));
   }
 
   async copy(text: string): Promise<void> {

@@ -8,11 +8,14 @@ import type { ProviderId } from '../../../server/src/protocol';
 import type { ChatHistory, StoredChat } from './chatHistory';
 import type { ChatSession } from './chatSession';
 import { Conversation } from './conversation';
-import type { ErrorAction, HostMessage, ViewStatus, WebviewMessage } from './webviewProtocol';
+import type { HostAction, HostMessage, ViewStatus, WebviewMessage } from './webviewProtocol';
 
 /** Things the controller asks the editor to do. */
 export interface ChatActions {
-  runAction(action: ErrorAction): void;
+  /** Runs the command behind an error's button or the missing-key notice. */
+  runAction(action: Exclude<HostAction, 'openBilling'>): void;
+  /** Opens a provider's billing page (a URL the server sent, kept by the host). */
+  openBillingPage(url: string): PromiseLike<void>;
   copy(text: string): PromiseLike<void>;
   /** Inserts at the cursor of the last active text editor; false when there is none. */
   insertAtCursor(text: string): PromiseLike<boolean>;
@@ -70,7 +73,15 @@ export class ChatController {
         await session.retryLast();
         break;
       case 'runAction':
-        actions.runAction(message.action);
+        if (message.action === 'openBilling') {
+          // The page stored with that answer; the webview names the answer, never the URL.
+          const url = message.id === undefined ? undefined : session.actionUrlOf(message.id);
+          if (url) {
+            await actions.openBillingPage(url);
+          }
+        } else {
+          actions.runAction(message.action);
+        }
         break;
       case 'newChat':
         await this.show(this.options.history.startNew());

@@ -4,6 +4,7 @@
  * cost the history, never the chat view. Pure: the storage is injected, so this has no `vscode` import.
  */
 import { z } from 'zod';
+import { actionUrlSchema } from './retryNotice';
 import type { ChatSummary, TranscriptEntry } from './webviewProtocol';
 
 /** The workspaceState key. */
@@ -22,7 +23,18 @@ const entrySchema = z.object({
   role: z.enum(['user', 'assistant']),
   text: z.string(),
   state: z.enum(['streaming', 'done', 'stopped', 'error']),
-  error: z.object({ kind: z.string(), message: z.string(), action: z.enum(['setApiKey', 'showServerOutput']).optional() }).optional(),
+  error: z
+    .object({
+      kind: z.string(),
+      message: z.string(),
+      action: z.enum(['setApiKey', 'showServerOutput', 'openBilling', 'retry']).optional(),
+      interrupted: z.boolean().optional(),
+      retryAt: z.number().optional(),
+      // Open Billing Page opens this, so what is read back is held to what the server may send.
+      actionUrl: actionUrlSchema.optional(),
+    })
+    .optional(),
+  note: z.string().optional(),
 });
 
 const chatSchema = z.object({

@@ -4,10 +4,11 @@
  * server and the view are injected, so this has no `vscode` import.
  */
 import { CancellationTokenSource, type CancellationToken } from 'vscode-languageserver-protocol';
-import type { ChatParams, ChatPartialResult, ChatResult } from '../../../server/src/protocol';
+import type { ChatParams, ChatPartialResult, ChatResult, RetryScheduledParams } from '../../../server/src/protocol';
 import { describeChatFailure } from './chatFailure';
 import { Conversation } from './conversation';
 import { DeltaCoalescer, textOfPartialResult, type FrameScheduler } from './deltaCoalescer';
+import { trimmedNote, withRecovery } from './retryNotice';
 import type { HostMessage } from './webviewProtocol';
 
 /** Sends `tollgate/chat`, calling `onPartial` with each partial result, and resolves with the result. */
@@ -133,7 +134,17 @@ export class ChatSession {
       // The result's text is the whole answer; it replaces the streamed text only if the two differ.
       const finalText = result.text === conversation.textOf(answerId) ? undefined : result.text;
       conversation.finish(answerId, 'done', undefined, finalText);
-      post({ type: 'finish', id: answerId, state: 'done', ...(finalText === undefined ? {} : { text: finalText }) });
+      const note = trimmedNote(result.trimmedMessages);
+      if (note) {
+        conversation.setNote(answerId, note);
+      }
+      post({
+        type: 'finish',
+        id: answerId,
+        state: 'done',
+        ...(finalText === undefined ? {} : { text: finalText }),
+        ...(note ? { note } : {}),
+      });
     } catch (failure) {
       active.coalescer.flush();
       const outcome = describeChatFailure(failure, active.stoppedByUser);
@@ -142,8 +153,9 @@ export class ChatSession {
         post({ type: 'finish', id: answerId, state: 'stopped' });
       } else {
         this.options.log(`Chat request failed (${outcome.error.kind}): ${describeForLog(failure)}`);
-        conversation.finish(answerId, 'error', outcome.error);
-        post({ type: 'finish', id: answerId, state: 'error', error: outcome.error });
+        const error = withRecovery(outcome.error, failure, conversation.textOf(answerId) !== '', Date.now());
+        conversation.finish(answerId, 'error', error);
+        post({ type: 'finish', id: answerId, state: 'error', error });
         post({ type: 'restorePrompt', text: prompt });
       }
     } finally {
@@ -153,6 +165,19 @@ export class ChatSession {
       this.options.onBusyChange();
       settle();
     }
+  }
+
+  /** The server will retry the running request after a wait: the view shows a countdown. */
+  retryScheduled(params: RetryScheduledParams): void {
+    if (this.active) {
+      this.active.coalescer.flush();
+      this.options.post({ type: 'retryScheduled', id: this.active.answerId, ...params });
+    }
+  }
+
+  /** The billing page the server named for a failed answer (never a URL the webview sends). */
+  actionUrlOf(answerId: string): string | undefined {
+    return this.conversation.snapshot().find((entry) => entry.id === answerId)?.error?.actionUrl;
   }
 
   /** Cancels the running request: the client sends `$/cancelRequest` and the server aborts the HTTP call. */

@@ -71,6 +71,13 @@ export class Conversation {
     return { prompt: prompt.text, ids: [prompt.id, answer.id] };
   }
 
+  setNote(id: string, note: string): void {
+    const entry = this.find(id);
+    if (entry) {
+      entry.note = note;
+    }
+  }
+
   textOf(id: string): string {
     return this.find(id)?.text ?? '';
   }

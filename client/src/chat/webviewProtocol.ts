@@ -26,15 +26,19 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   }),
   /** The user pressed Stop. */
   z.strictObject({ type: z.literal('stop') }),
-  /** The user clicked an action offered next to an error or in the missing-key notice. */
-  z.strictObject({ type: z.literal('runAction'), action: z.enum(['setApiKey', 'showServerOutput']) }),
+  /**
+   * The user clicked an action offered next to an error or in the missing-key notice. `id` is the answer
+   * it belongs to: `openBilling` opens the page the host stored for that answer, never a URL from here.
+   * (An error's Retry is the `retry` message.)
+   */
+  z.strictObject({ type: z.literal('runAction'), action: z.enum(['setApiKey', 'showServerOutput', 'openBilling']), id: id.optional() }),
   /** Starts an empty conversation (the current one stays in the list of past chats). */
   z.strictObject({ type: z.literal('newChat') }),
   /** Shows a past conversation. */
   z.strictObject({ type: z.literal('switchChat'), id }),
   /** Forgets a past conversation. */
   z.strictObject({ type: z.literal('deleteChat'), id }),
-  /** Asks the last prompt again, replacing its answer. */
+  /** Asks the last prompt again, replacing its answer (the answer's Retry, and an error's Retry). */
   z.strictObject({ type: z.literal('retry') }),
   /** Copies a whole message (by id: the host has its text). */
   z.strictObject({ type: z.literal('copyMessage'), id }),
@@ -49,7 +53,10 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
 ]);
 
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
-export type ErrorAction = Extract<WebviewMessage, { type: 'runAction' }>['action'];
+/** An action the host runs for the view (`runAction`). */
+export type HostAction = Extract<WebviewMessage, { type: 'runAction' }>['action'];
+/** A button offered with an error: an action the host runs, or Retry (the `retry` message). */
+export type ErrorAction = HostAction | 'retry';
 
 /** How a message in the transcript ended, or that it has not yet. */
 export type EntryState = 'streaming' | 'done' | 'stopped' | 'error';
@@ -60,6 +67,12 @@ export interface EntryError {
   message: string;
   /** A button offered with the error. */
   action?: ErrorAction;
+  /** Text had arrived before the failure: the answer is kept, marked interrupted. */
+  interrupted?: boolean;
+  /** The provider asked for a wait longer than the server sleeps through: retry at this time (epoch ms). */
+  retryAt?: number;
+  /** The page `openBilling` opens; the host opens its own copy, never one the webview sends. */
+  actionUrl?: string;
 }
 
 export interface TranscriptEntry {
@@ -68,6 +81,8 @@ export interface TranscriptEntry {
   text: string;
   state: EntryState;
   error?: EntryError;
+  /** A remark under a finished answer, e.g. that older messages were left out to fit the context window. */
+  note?: string;
 }
 
 /** What the header shows. */
@@ -98,7 +113,7 @@ export type HostMessage =
   /** Text to append to a streaming entry: every delta of one frame, concatenated. */
   | { type: 'delta'; id: string; text: string }
   /** The entry finished. `text`, when present, replaces the streamed text (the server's final word). */
-  | { type: 'finish'; id: string; state: Exclude<EntryState, 'streaming'>; error?: EntryError; text?: string }
+  | { type: 'finish'; id: string; state: Exclude<EntryState, 'streaming'>; error?: EntryError; text?: string; note?: string }
   /** Puts a prompt back in the input box, so a failed prompt can be sent again. */
   | { type: 'restorePrompt'; text: string }
   /** Removes entries (a retried exchange). */
@@ -106,4 +121,6 @@ export type HostMessage =
   /** The list of past chats, newest first, and which one is shown. */
   | { type: 'chats'; chats: ChatSummary[]; activeId: string }
   /** Puts text (e.g. the selected code) into the input box, ahead of what is typed there, and focuses it. */
-  | { type: 'prefillPrompt'; text: string };
+  | { type: 'prefillPrompt'; text: string }
+  /** The server waits `delayMs` before retrying the answer `id` (`tollgate/retryScheduled`): show a countdown. */
+  | { type: 'retryScheduled'; id: string; kind: ErrorKind; attempt: number; maxAttempts: number; delayMs: number };

@@ -100,7 +100,8 @@ function mergeUsage(usage: Usage, reported: AnthropicUsage): void {
   }
 }
 
-function errorDetails(error: SdkApiError & Error) {
+/** Where this provider keeps its error type, code and message (also used by the non-streaming fault catalogue). */
+export function errorDetails(error: SdkApiError & Error) {
   const apiError = error as APIError;
   return {
     type: apiError.type ?? undefined,

@@ -87,7 +87,8 @@ function toUsage(usage: OpenAI.CompletionUsage): Usage {
   };
 }
 
-function errorDetails(error: SdkApiError & Error) {
+/** Where this provider keeps its error type, code and message (also used by the non-streaming fault catalogue). */
+export function errorDetails(error: SdkApiError & Error) {
   const apiError = error as APIError;
   const inner: { message?: unknown } | undefined = apiError.error;
   return {

@@ -5,7 +5,7 @@
  */
 import type { FailureFacts } from '../errors';
 import { ProviderFailure } from './provider';
-import { retryAfterMs } from './retryAfter';
+import { retryAfterMs, shouldRetry } from './retryAfter';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -53,6 +53,7 @@ export function toProviderFailure(
         status: apiError.status,
         requestId: apiError.requestID ?? undefined,
         retryAfterMs: retryAfterMs(apiError.headers),
+        shouldRetry: shouldRetry(apiError.headers),
         ...details(apiError),
       },
       error,

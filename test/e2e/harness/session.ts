@@ -16,6 +16,8 @@ export interface Session {
 export interface SessionOptions {
   /** Install the packaged extension (default). false: a workbench without it, for negative controls. */
   withExtension?: boolean;
+  /** More user settings (e.g. a tiny `tollgate.budget.dailyUsd`). */
+  settings?: Record<string, unknown>;
 }
 
 export async function startSession(teardown: Teardown, name: string, options: SessionOptions = {}): Promise<Session> {
@@ -28,6 +30,7 @@ export async function startSession(teardown: Teardown, name: string, options: Se
       // User (application-scope) settings: where the language server sends each provider's requests.
       'tollgate.anthropic.baseUrl': fake.anthropicBaseUrl,
       'tollgate.openai.baseUrl': fake.openaiBaseUrl,
+      ...options.settings,
     },
   });
   const browser = await launchBrowser(teardown, name);

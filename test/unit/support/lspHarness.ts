@@ -28,7 +28,15 @@ import {
 import type { ApiKeys } from '../../../server/src/environment';
 import type { ProviderId } from '../../../server/src/protocol';
 import { type FakeProvider, startFakeProvider } from '../../fake-provider';
-import { ChatRequest, type ChatDelta, type ChatParams, type ChatResult, type ErrorData } from '../../../server/src/protocol';
+import {
+  ChatRequest,
+  type ChatDelta,
+  type ChatParams,
+  type ChatResult,
+  type ErrorData,
+  RetryScheduledNotification,
+  type RetryScheduledParams,
+} from '../../../server/src/protocol';
 import { startServer } from '../../../server/src/startServer';
 
 export interface ChatOutcome {
@@ -46,6 +54,8 @@ export interface ServerUnderTest {
   shownMessages: string[];
   /** The server's log (`window/logMessage`). */
   logLines: string[];
+  /** Every `tollgate/retryScheduled` notification, in arrival order. */
+  retries: RetryScheduledParams[];
   chat(
     params: ChatParams,
     options?: { cancel?: CancellationTokenSource; onDelta?: (streamedSoFar: string) => void },
@@ -58,6 +68,8 @@ export interface ServerUnderTest {
 export async function startServerUnderTest(options: {
   apiKeys?: ApiKeys;
   settings?: Record<string, unknown>;
+  /** The server's storage folder (its budget ledger); a fresh temporary one by default. */
+  storageDir?: string;
 }): Promise<ServerUnderTest> {
   const toServer = new PassThrough();
   const toClient = new PassThrough();
@@ -68,7 +80,7 @@ export async function startServerUnderTest(options: {
   );
   startServer(serverConnection, {
     apiKeys: options.apiKeys ?? {},
-    storageDir: mkdtempSync(join(tmpdir(), 'tollgate-storage-')),
+    storageDir: options.storageDir ?? mkdtempSync(join(tmpdir(), 'tollgate-storage-')),
   });
   const editor = await connectAsEditor(toClient, toServer, { settings: options.settings });
   return {
@@ -95,6 +107,7 @@ export async function connectAsEditor(
   let settings: Record<string, unknown> = options.settings ?? {};
   const shownMessages: string[] = [];
   const logLines: string[] = [];
+  const retries: RetryScheduledParams[] = [];
   let settingsPulled: (() => void) | undefined;
   connection.onRequest(ConfigurationRequest.type, (params) => {
     setImmediate(() => settingsPulled?.());
@@ -106,6 +119,9 @@ export async function connectAsEditor(
   });
   connection.onNotification(LogMessageNotification.type, (message) => {
     logLines.push(message.message);
+  });
+  connection.onNotification(RetryScheduledNotification.type, (params) => {
+    retries.push(params);
   });
   connection.listen();
 
@@ -123,6 +139,7 @@ export async function connectAsEditor(
     connection,
     shownMessages,
     logLines,
+    retries,
     async chat(params, { cancel, onDelta } = {}) {
       const partialResultToken = randomUUID();
       const deltas: ChatDelta[] = [];
@@ -169,15 +186,23 @@ export async function waitUntil(condition: () => boolean, what: string, timeoutM
   }
 }
 
-/** A fake provider and a server configured to call it for `provider` with `apiKey`. */
+/** A fake provider and a server configured to call it for `provider` with `apiKey`, plus `settings`. */
 export async function startAgainstFake(
   provider: ProviderId,
   apiKey: string,
+  settings: Record<string, unknown> = {},
 ): Promise<{ fake: FakeProvider; server: ServerUnderTest; close: () => Promise<void> }> {
   const fake = await startFakeProvider();
   const server = await startServerUnderTest({
     apiKeys: { [provider]: apiKey },
-    settings: { provider, anthropic: { baseUrl: fake.anthropicBaseUrl }, openai: { baseUrl: fake.openaiBaseUrl } },
+    settings: {
+      provider,
+      anthropic: { baseUrl: fake.anthropicBaseUrl },
+      openai: { baseUrl: fake.openaiBaseUrl },
+      // The budget refuses models without a price; tests that name a made-up model use this one.
+      pricing: { 'model-under-test': { inputPerMTok: 1, outputPerMTok: 2 } },
+      ...settings,
+    },
   });
   return {
     fake,

@@ -1,0 +1,143 @@
+/**
+ * Tollgate's pipeline (server process + LSP + client) against the raw SDK on the same fake provider:
+ * time to first delta, streaming throughput, and the server's memory over many chats. Baseline and
+ * pipeline runs alternate, so machine noise (other builds on a 2-core box) hits both alike.
+ */
+import type { FakeProvider, TextScenario } from '../test/fake-provider';
+import { rawClient, rawStream } from './rawSdk';
+import { startServerProcess } from './serverProcess';
+import { figure, type Figure } from './stats';
+
+const TTFT_WARMUP = 5;
+const TTFT_RUNS = 31;
+const THROUGHPUT_CHUNKS = 20_000;
+const THROUGHPUT_WARMUP = 1;
+const THROUGHPUT_RUNS = 5;
+const RSS_WARMUP_CHATS = 100;
+const RSS_CHATS = 1_000;
+const RSS_RUNS = 3;
+
+/** A short answer: what time to first delta is about. */
+const shortAnswer = (): TextScenario => ({ type: 'text', chunks: ['Hello', ' from', ' the', ' bench', '.'] });
+/** A long answer of one-token chunks, written as fast as the client reads. */
+const longAnswer = (): TextScenario => ({ type: 'text', chunks: Array.from({ length: THROUGHPUT_CHUNKS }, () => 'tok '), burst: true });
+/** A typical chat answer for the memory runs: a few dozen chunks. */
+const typicalAnswer = (i: number): TextScenario => ({
+  type: 'text',
+  chunks: Array.from({ length: 40 }, (_, j) => `word${(i + j) % 97} `),
+  burst: true,
+});
+
+const messages = (text: string) => [{ role: 'user' as const, content: text }];
+
+function check(what: string, got: number, expected: number): void {
+  if (got !== expected) {
+    throw new Error(`${what}: received ${got} characters, expected ${expected}; the benchmark would measure a broken stream.`);
+  }
+}
+
+export async function measurePipeline(fake: FakeProvider, serverJs: string, log: (line: string) => void): Promise<Figure[]> {
+  const client = rawClient(fake);
+  const server = await startServerProcess(serverJs, fake);
+  try {
+    // Time to first delta.
+    const raw: number[] = [];
+    const overhead: number[] = [];
+    const piped: number[] = [];
+    for (let i = 0; i < TTFT_WARMUP + TTFT_RUNS; i++) {
+      fake.enqueue(shortAnswer());
+      const r = await rawStream(client, 'ttft');
+      fake.enqueue(shortAnswer());
+      const p = await server.chat({ messages: messages('ttft') });
+      check('time to first delta', p.streamedChars, p.result.text.length);
+      if (i >= TTFT_WARMUP) {
+        raw.push(r.firstDeltaMs);
+        piped.push(p.firstDeltaMs);
+        overhead.push(p.firstDeltaMs - r.firstDeltaMs);
+      }
+    }
+    log(`ttft: ${TTFT_RUNS} pairs`);
+
+    // Throughput: chunks of the same stream per second, request to last delta.
+    const rawRates: number[] = [];
+    const pipeRates: number[] = [];
+    const ratios: number[] = [];
+    const expected = THROUGHPUT_CHUNKS * 'tok '.length;
+    for (let i = 0; i < THROUGHPUT_WARMUP + THROUGHPUT_RUNS; i++) {
+      fake.enqueue(longAnswer());
+      const r = await rawStream(client, 'throughput', 100_000);
+      check('raw SDK throughput', r.streamedChars, expected);
+      fake.enqueue(longAnswer());
+      const p = await server.chat({ messages: messages('throughput'), maxTokens: 100_000 });
+      check('pipeline throughput', p.streamedChars, expected);
+      if (i >= THROUGHPUT_WARMUP) {
+        const rawRate = THROUGHPUT_CHUNKS / (r.totalMs / 1000);
+        const pipeRate = THROUGHPUT_CHUNKS / (p.totalMs / 1000);
+        rawRates.push(rawRate);
+        pipeRates.push(pipeRate);
+        ratios.push(pipeRate / rawRate);
+        log(`throughput run ${i - THROUGHPUT_WARMUP + 1}: raw ${rawRate.toFixed(0)}/s, pipeline ${pipeRate.toFixed(0)}/s`);
+      }
+    }
+    return [
+      figure('ttftOverheadMs', 'ms', overhead, {
+        baseline: { label: 'raw SDK time to first delta', runs: raw },
+        goal: { max: 2 },
+        note: `per pair: pipeline first delta − raw SDK first delta; pipeline alone ${piped.length ? (piped.reduce((a, b) => a + b) / piped.length).toFixed(2) : '?'} ms mean`,
+      }),
+      figure('throughputRatio', '×', ratios, {
+        goal: { min: 0.5 },
+        note: `per pair: pipeline chunks/s ÷ raw SDK chunks/s (the raw rate is chunksPerSec's baseline); a ${THROUGHPUT_CHUNKS.toLocaleString('en-US')}-chunk stream, request to last delta`,
+      }),
+      figure('chunksPerSec', 'chunks/s', pipeRates, {
+        baseline: { label: 'raw SDK loop', runs: rawRates },
+        goal: { min: 20_000 },
+        note: 'chunks delivered to the LSP client per second',
+      }),
+    ];
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Server RSS after 1,000 chats, and its growth after a warm-up, each run in a fresh server process. */
+export async function measureMemory(fake: FakeProvider, serverJs: string, log: (line: string) => void): Promise<Figure[]> {
+  const after: number[] = [];
+  const growth: number[] = [];
+  const warm: number[] = [];
+  const idle: number[] = [];
+  for (let run = 0; run < RSS_RUNS; run++) {
+    const server = await startServerProcess(serverJs, fake);
+    try {
+      idle.push(server.rssMb());
+      for (let i = 0; i < RSS_WARMUP_CHATS; i++) {
+        fake.enqueue(typicalAnswer(i));
+        await server.chat({ messages: messages(`warm-up chat ${i}`) });
+      }
+      const warmRss = server.rssMb();
+      for (let i = 0; i < RSS_CHATS; i++) {
+        fake.enqueue(typicalAnswer(i));
+        await server.chat({ messages: messages(`chat ${i}`) });
+      }
+      const rss = server.rssMb();
+      warm.push(warmRss);
+      after.push(rss);
+      growth.push(rss - warmRss);
+      log(`memory run ${run + 1}: ${warmRss.toFixed(1)} MB after warm-up, ${rss.toFixed(1)} MB after ${RSS_CHATS} chats`);
+    } finally {
+      await server.stop();
+    }
+  }
+  return [
+    figure('serverRssMb', 'MB', after, {
+      baseline: { label: 'the same process idle, right after initialize', runs: idle },
+      goal: { max: 80 },
+      note: `VmRSS of the server process after ${RSS_WARMUP_CHATS} warm-up + ${RSS_CHATS.toLocaleString('en-US')} chats (40 chunks each), a fresh process per run`,
+    }),
+    figure('rssGrowthMb', 'MB', growth, {
+      baseline: { label: `RSS after ${RSS_WARMUP_CHATS} warm-up chats`, runs: warm },
+      goal: { max: 5 },
+      note: `RSS after the ${RSS_CHATS.toLocaleString('en-US')} chats minus RSS after warm-up`,
+    }),
+  ];
+}
