@@ -129,6 +129,12 @@ describe('retries in a real VS Code', { timeout: 300_000 }, () => {
       assert.equal((await failed.getByTestId('error-action').innerText()).trim(), 'Retry');
       assert.equal((await s.fake.requests()).length, 1);
       console.log(`screenshot: ${await s.browser.screenshot('retry-long-wait')}`);
+
+      // Retry asks the last prompt again, so once another answer follows, the old failure no longer offers it.
+      await s.fake.enqueue([{ type: 'text', chunks: ['Not any more.'] }]);
+      await ask(s, 'And now?');
+      await chat.locator('[data-testid="message-assistant"][data-state="done"]').last().filter({ hasText: 'Not any more.' }).waitFor({ timeout: STEP_MS });
+      assert.equal(await failed.getByTestId('error-action').isVisible(), false, 'Retry is offered on the last answer only');
     }),
   );
 });
