@@ -1,19 +1,27 @@
 /** Tollgate's commands: a table of ids to small functions. Titles are in package.json (category "Tollgate"). */
 import * as vscode from 'vscode';
 import type { ProviderId } from '../../server/src/protocol';
-import type { ChatSession } from './chat/chatSession';
 import { chatViewId } from './chat/chatViewProvider';
-import type { ErrorAction } from './chat/webviewProtocol';
+import { selectionPrompt } from './chat/selectionPrompt';
 import { providerLabels, providers, type ApiKeyStore } from './secrets';
 import { readRawSettings, sanitiseSettings } from './settings';
 
 export interface CommandContext {
   apiKeys: ApiKeyStore;
   output: vscode.LogOutputChannel;
+  chat: {
+    openInEditor(): void;
+    /** Puts text into the chat's input box. */
+    prefill(text: string): void;
+    newChat(): Promise<void>;
+  };
 }
 
 export const commandIds = {
   openChat: 'tollgate.openChat',
+  openChatInEditor: 'tollgate.openChatInEditor',
+  newChat: 'tollgate.newChat',
+  askAboutSelection: 'tollgate.askAboutSelection',
   setApiKey: 'tollgate.setApiKey',
   clearApiKey: 'tollgate.clearApiKey',
   showServerOutput: 'tollgate.showServerOutput',
@@ -23,6 +31,12 @@ type Command = (context: CommandContext) => Promise<void> | void;
 
 const commands: Record<(typeof commandIds)[keyof typeof commandIds], Command> = {
   [commandIds.openChat]: openChat,
+  [commandIds.openChatInEditor]: ({ chat }) => chat.openInEditor(),
+  [commandIds.newChat]: async ({ chat }) => {
+    await openChat();
+    await chat.newChat();
+  },
+  [commandIds.askAboutSelection]: askAboutSelection,
   [commandIds.setApiKey]: setApiKey,
   [commandIds.clearApiKey]: clearApiKey,
   [commandIds.showServerOutput]: ({ output }) => output.show(true),
@@ -34,33 +48,36 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
   );
 }
 
-/** The action offered next to a failed answer `id`. */
-export function runErrorAction(action: ErrorAction, id: string | undefined, session: ChatSession): void {
-  switch (action) {
-    case 'setApiKey':
-      void vscode.commands.executeCommand(commandIds.setApiKey);
-      break;
-    case 'showServerOutput':
-      void vscode.commands.executeCommand(commandIds.showServerOutput);
-      break;
-    case 'openBilling': {
-      const url = id === undefined ? undefined : session.actionUrlOf(id);
-      if (url) {
-        void vscode.env.openExternal(vscode.Uri.parse(url));
-      }
-      break;
-    }
-    case 'retry':
-      if (id !== undefined) {
-        void session.retry(id);
-      }
-      break;
-  }
-}
-
 async function openChat(): Promise<void> {
   // `<view id>.focus` is the command VS Code generates for every view: it opens the container and the view.
   await vscode.commands.executeCommand(`${chatViewId}.focus`);
+}
+
+/** Puts the selected code, with its file, lines and language, into the chat's input box. */
+async function askAboutSelection({ chat }: CommandContext): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    void vscode.window.showInformationMessage('Open a file and select some code, then run "Tollgate: Ask About Selection" again.');
+    return;
+  }
+  const { document, selection } = editor;
+  // No selection: the line the cursor is on, so the command always has something to ask about.
+  const range = selection.isEmpty ? document.lineAt(selection.active.line).range : selection;
+  const code = document.getText(range);
+  if (code.trim() === '') {
+    void vscode.window.showInformationMessage('The selection is empty. Select the code to ask about, then run the command again.');
+    return;
+  }
+  chat.prefill(
+    selectionPrompt({
+      file: vscode.workspace.asRelativePath(document.uri, false),
+      languageId: document.languageId,
+      startLine: range.start.line + 1,
+      endLine: range.end.line + (range.end.character === 0 && range.end.line > range.start.line ? 0 : 1),
+      code,
+    }),
+  );
+  await openChat();
 }
 
 async function setApiKey({ apiKeys }: CommandContext): Promise<void> {

@@ -41,7 +41,8 @@ export class RetryCountdown {
       this.onCancel();
     });
     element.append(text, ' ', cancel);
-    answer.append(element);
+    // Where a stopped or failed answer's notice goes: under the text, above the message's buttons.
+    answer.insertBefore(element, answer.querySelector(':scope > .message-actions'));
     this.element = element;
 
     const reason = reasons[message.kind] ?? 'The request failed';

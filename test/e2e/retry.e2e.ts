@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Session } from './harness/session';
 import { startSession } from './harness/session';
 import { Teardown } from './harness/teardown';
+import { waitFor } from './harness/timeout';
 import { answerInputBox, pickQuickItem, runCommand, webviewFrame } from './harness/workbench';
 
 const KEY = 'sk-ant-e2e-fake-key-0002';
@@ -102,9 +103,11 @@ describe('retries in a real VS Code', { timeout: 300_000 }, () => {
 
       assert.equal(await chat.getByTestId('prompt').inputValue(), 'Tell me everything.', 'the prompt is given back');
       await failed.getByTestId('error-action').filter({ hasText: 'Retry' }).click({ timeout: STEP_MS });
-      assert.equal(await chat.getByTestId('prompt').inputValue(), '', 'Retry sends it, so the box is cleared');
+      // The host answers Retry by taking the failed exchange out; the view then clears the prompt it gave back.
+      await waitFor(async () => ((await chat.getByTestId('prompt').inputValue()) === '' ? true : undefined), STEP_MS, 'Retry sends the prompt, so the box is cleared');
       const answer = chat.locator('[data-testid="message-assistant"][data-state="done"]').last();
       await answer.filter({ hasText: 'The whole answer.' }).waitFor({ timeout: STEP_MS });
+      assert.equal(await chat.locator('[data-interrupted="true"]').count(), 0, 'the retried answer replaces the interrupted one');
       const requests = await s.fake.requests();
       assert.equal(requests.length, 2);
       assert.match(JSON.stringify(requests[1]?.body), /Tell me everything\./);
@@ -126,6 +129,12 @@ describe('retries in a real VS Code', { timeout: 300_000 }, () => {
       assert.equal((await failed.getByTestId('error-action').innerText()).trim(), 'Retry');
       assert.equal((await s.fake.requests()).length, 1);
       console.log(`screenshot: ${await s.browser.screenshot('retry-long-wait')}`);
+
+      // Retry asks the last prompt again, so once another answer follows, the old failure no longer offers it.
+      await s.fake.enqueue([{ type: 'text', chunks: ['Not any more.'] }]);
+      await ask(s, 'And now?');
+      await chat.locator('[data-testid="message-assistant"][data-state="done"]').last().filter({ hasText: 'Not any more.' }).waitFor({ timeout: STEP_MS });
+      assert.equal(await failed.getByTestId('error-action').isVisible(), false, 'Retry is offered on the last answer only');
     }),
   );
 });

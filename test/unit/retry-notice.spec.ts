@@ -47,7 +47,7 @@ test('a retryScheduled notification becomes a countdown on the running answer, a
   await sending;
 });
 
-test('a failure after text keeps the text, marks it interrupted, and Retry sends the prompt again', async () => {
+test('a failure after text keeps the text, marks it interrupted, and Retry (retryLast) sends the prompt again', async () => {
   let call = 0;
   const { session, ofType, prompts } = harness((_params, _token, onPartial) => {
     call += 1;
@@ -62,11 +62,10 @@ test('a failure after text keeps the text, marks it interrupted, and Retry sends
   assert.equal(finish?.error?.interrupted, true);
   assert.equal(finish?.error?.action, 'retry');
   assert.equal(session.snapshot()[1]?.text, 'Half an ', 'the partial answer is kept once');
-  await session.retry('m2');
+  await session.retryLast();
   assert.deepEqual(prompts, ['Explain tolls.', 'Explain tolls.']);
-  assert.equal(session.snapshot()[3]?.text, 'A whole answer.');
-  await session.retry('m4');
-  assert.equal(prompts.length, 2, 'a finished answer offers no retry');
+  assert.deepEqual(ofType('remove'), [{ type: 'remove', ids: ['m1', 'm2'] }], 'the interrupted exchange is replaced');
+  assert.deepEqual(session.snapshot().map((entry) => entry.text), ['Explain tolls.', 'A whole answer.']);
 });
 
 test('recovery actions: billing page for quota, Retry and a time for a long wait, nothing for the rest', () => {
@@ -97,11 +96,12 @@ test('recovery actions: billing page for quota, Retry and a time for a long wait
   assert.equal(died.interrupted, true);
 });
 
-test('the webview may ask for Retry and the billing page for an answer, and nothing else', () => {
-  assert.ok(webviewMessageSchema.safeParse({ type: 'runAction', action: 'retry', id: 'm2' }).success);
+test('the webview may ask for the billing page of an answer, and Retry only as the retry message', () => {
   assert.ok(webviewMessageSchema.safeParse({ type: 'runAction', action: 'openBilling', id: 'm2' }).success);
+  assert.ok(webviewMessageSchema.safeParse({ type: 'retry' }).success);
+  assert.ok(!webviewMessageSchema.safeParse({ type: 'runAction', action: 'retry', id: 'm2' }).success);
   assert.ok(!webviewMessageSchema.safeParse({ type: 'runAction', action: 'openBilling', url: 'https://evil' }).success);
-  assert.ok(!webviewMessageSchema.safeParse({ type: 'runAction', action: 'retry', id: 'x'.repeat(65) }).success);
+  assert.ok(!webviewMessageSchema.safeParse({ type: 'runAction', action: 'openBilling', id: 'x'.repeat(101) }).success);
 });
 
 test('an answer for which the server left older messages out says so, and keeps saying so after a restore', async () => {

@@ -1,7 +1,7 @@
 // The chat webview is untrusted input: the host accepts only the messages of the protocol, exactly.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { maxPromptLength, webviewMessageSchema } from '../../client/src/chat/webviewProtocol';
+import { maxCodeLength, maxPromptLength, webviewMessageSchema } from '../../client/src/chat/webviewProtocol';
 
 const valid: unknown[] = [
   { type: 'ready' },
@@ -10,6 +10,15 @@ const valid: unknown[] = [
   { type: 'stop' },
   { type: 'runAction', action: 'setApiKey' },
   { type: 'runAction', action: 'showServerOutput' },
+  { type: 'newChat' },
+  { type: 'switchChat', id: 'c1a2b3' },
+  { type: 'deleteChat', id: 'c1a2b3' },
+  { type: 'retry' },
+  { type: 'copyMessage', id: 'm2' },
+  { type: 'copyCode', text: 'const a = 1;\n' },
+  { type: 'insertCode', text: 'x'.repeat(maxCodeLength) },
+  { type: 'setProvider', provider: 'openai' },
+  { type: 'pickModel' },
 ];
 
 const garbage: unknown[] = [
@@ -30,6 +39,17 @@ const garbage: unknown[] = [
   { type: 'runAction' },
   { type: 'stop', extra: true },
   { type: ['send'], text: 'hi' },
+  { type: 'switchChat' },
+  { type: 'switchChat', id: '' },
+  { type: 'deleteChat', id: 'c'.repeat(101) },
+  { type: 'copyMessage', id: 2 },
+  { type: 'copyCode', text: '' },
+  { type: 'insertCode', text: 'x'.repeat(maxCodeLength + 1) },
+  { type: 'insertCode', text: 'x', editor: 'file:///etc/passwd' },
+  { type: 'setProvider', provider: 'evil' },
+  { type: 'setProvider', provider: 'openai', baseUrl: 'http://attacker' },
+  { type: 'pickModel', model: 'x' },
+  { type: 'retry', id: 'm2' },
 ];
 
 test('every message of the protocol is accepted as sent', () => {

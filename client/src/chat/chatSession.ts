@@ -26,31 +26,74 @@ export interface ChatSessionOptions {
   onBusyChange: () => void;
   /** Records why a request failed, for the output channel. */
   log: (line: string) => void;
+  /** Called when the transcript gained an exchange or one ended: the moment to save it. */
+  onTranscriptChange?: (conversation: Conversation) => void;
   scheduler?: FrameScheduler;
+  /** The conversation shown first (a chat restored from history); default: an empty one. */
+  conversation?: Conversation;
 }
 
 interface ActiveRequest {
   answerId: string;
+  /** Settles when the request has ended and the transcript says how. */
+  settled: Promise<void>;
   tokenSource: CancellationTokenSource;
   coalescer: DeltaCoalescer;
   stoppedByUser: boolean;
 }
 
 export class ChatSession {
-  readonly conversation = new Conversation();
+  private current: Conversation;
   private active: ActiveRequest | undefined;
 
-  constructor(private readonly options: ChatSessionOptions) {}
+  constructor(private readonly options: ChatSessionOptions) {
+    this.current = options.conversation ?? new Conversation();
+  }
 
   get busy(): boolean {
     return this.active !== undefined;
+  }
+
+  get conversation(): Conversation {
+    return this.current;
+  }
+
+  /** Shows another conversation. Stops a running answer first and waits until its end is recorded. */
+  async replaceConversation(conversation: Conversation): Promise<void> {
+    this.stop();
+    await this.settled();
+    this.current = conversation;
+  }
+
+  /** Resolves when no request is running. */
+  async settled(): Promise<void> {
+    while (this.active) {
+      await this.active.settled;
+    }
   }
 
   /** The transcript with every streamed character in it, for a view that is being (re)built. */
   snapshot(): ReturnType<Conversation['snapshot']> {
     // Text still waiting for its frame goes into the transcript now; the new view gets it from the snapshot.
     this.active?.coalescer.flush();
-    return this.conversation.snapshot();
+    return this.current.snapshot();
+  }
+
+  /**
+   * Asks the last prompt again: its exchange leaves the transcript and a new answer streams in its place.
+   * The one path to "Retry last answer", for the view's button and for anything that offers a retry.
+   */
+  async retryLast(): Promise<void> {
+    if (this.active) {
+      this.options.log('Retry arrived while an answer was streaming; it was ignored.');
+      return;
+    }
+    const removed = this.current.removeLastExchange();
+    if (!removed) {
+      return;
+    }
+    this.options.post({ type: 'remove', ids: removed.ids });
+    await this.send(removed.prompt);
   }
 
   async send(prompt: string): Promise<void> {
@@ -58,36 +101,42 @@ export class ChatSession {
       this.options.log('A prompt arrived while an answer was streaming; it was ignored.');
       return;
     }
+    let settle!: () => void;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    // The conversation this answer belongs to, even if another one is shown before it ends.
+    const conversation = this.current;
     const { post } = this.options;
-    const exchange = this.conversation.addExchange(prompt);
+    const exchange = conversation.addExchange(prompt);
     const answerId = exchange.answer.id;
     post({ type: 'append', entry: exchange.prompt });
     post({ type: 'append', entry: exchange.answer });
 
     const active: ActiveRequest = {
       answerId,
+      settled,
       tokenSource: new CancellationTokenSource(),
       coalescer: new DeltaCoalescer((text) => {
-        this.conversation.appendText(answerId, text);
+        conversation.appendText(answerId, text);
         post({ type: 'delta', id: answerId, text });
       }, this.options.scheduler),
       stoppedByUser: false,
     };
     this.active = active;
     this.options.onBusyChange();
+    this.options.onTranscriptChange?.(conversation);
     try {
       const result = await this.options.transport(
-        { messages: this.conversation.historyFor(exchange.prompt.id) },
+        { messages: conversation.historyFor(exchange.prompt.id) },
         active.tokenSource.token,
         (partial) => active.coalescer.push(textOfPartialResult(partial)),
       );
       active.coalescer.flush();
       // The result's text is the whole answer; it replaces the streamed text only if the two differ.
-      const finalText = result.text === this.conversation.textOf(answerId) ? undefined : result.text;
-      this.conversation.finish(answerId, 'done', undefined, finalText);
+      const finalText = result.text === conversation.textOf(answerId) ? undefined : result.text;
+      conversation.finish(answerId, 'done', undefined, finalText);
       const note = trimmedNote(result.trimmedMessages);
       if (note) {
-        this.conversation.setNote(answerId, note);
+        conversation.setNote(answerId, note);
       }
       post({
         type: 'finish',
@@ -100,19 +149,21 @@ export class ChatSession {
       active.coalescer.flush();
       const outcome = describeChatFailure(failure, active.stoppedByUser);
       if (outcome.state === 'stopped') {
-        this.conversation.finish(answerId, 'stopped');
+        conversation.finish(answerId, 'stopped');
         post({ type: 'finish', id: answerId, state: 'stopped' });
       } else {
         this.options.log(`Chat request failed (${outcome.error.kind}): ${describeForLog(failure)}`);
-        const error = withRecovery(outcome.error, failure, this.conversation.textOf(answerId) !== '', Date.now());
-        this.conversation.finish(answerId, 'error', error);
+        const error = withRecovery(outcome.error, failure, conversation.textOf(answerId) !== '', Date.now());
+        conversation.finish(answerId, 'error', error);
         post({ type: 'finish', id: answerId, state: 'error', error });
         post({ type: 'restorePrompt', text: prompt });
       }
     } finally {
       active.tokenSource.dispose();
       this.active = undefined;
+      this.options.onTranscriptChange?.(conversation);
       this.options.onBusyChange();
+      settle();
     }
   }
 
@@ -121,16 +172,6 @@ export class ChatSession {
     if (this.active) {
       this.active.coalescer.flush();
       this.options.post({ type: 'retryScheduled', id: this.active.answerId, ...params });
-    }
-  }
-
-  /** Sends the prompt of a failed answer again (its Retry action). */
-  async retry(answerId: string): Promise<void> {
-    const entries = this.conversation.snapshot();
-    const index = entries.findIndex((entry) => entry.id === answerId);
-    const prompt = entries[index - 1];
-    if (index > 0 && prompt?.role === 'user' && entries[index]?.state === 'error') {
-      await this.send(prompt.text);
     }
   }
 

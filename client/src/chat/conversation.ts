@@ -6,8 +6,21 @@ import type { ChatMessage } from '../../../server/src/protocol';
 import type { EntryError, EntryState, TranscriptEntry } from './webviewProtocol';
 
 export class Conversation {
-  private readonly entries: TranscriptEntry[] = [];
+  private readonly entries: TranscriptEntry[];
   private nextId = 1;
+
+  /** `entries`: a transcript kept from before (history); it is copied, and ids continue after its own. */
+  constructor(entries: readonly TranscriptEntry[] = []) {
+    this.entries = entries.map((entry) => ({ ...entry }));
+    for (const entry of this.entries) {
+      const number = Number(/^m(\d+)$/.exec(entry.id)?.[1] ?? 0);
+      this.nextId = Math.max(this.nextId, number + 1);
+    }
+  }
+
+  get isEmpty(): boolean {
+    return this.entries.length === 0;
+  }
 
   /** A copy of the transcript, for a view that is being restored. */
   snapshot(): TranscriptEntry[] {
@@ -42,6 +55,20 @@ export class Conversation {
     if (finalText !== undefined) {
       entry.text = finalText;
     }
+  }
+
+  /**
+   * Takes the last exchange (prompt and answer) out of the transcript, for Retry; returns the prompt and
+   * the removed ids, or undefined when the transcript does not end with an exchange.
+   */
+  removeLastExchange(): { prompt: string; ids: string[] } | undefined {
+    const answer = this.entries.at(-1);
+    const prompt = this.entries.at(-2);
+    if (answer?.role !== 'assistant' || prompt?.role !== 'user') {
+      return undefined;
+    }
+    this.entries.splice(-2, 2);
+    return { prompt: prompt.text, ids: [prompt.id, answer.id] };
   }
 
   setNote(id: string, note: string): void {

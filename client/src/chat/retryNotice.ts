@@ -8,10 +8,12 @@ import { z } from 'zod';
 import { longestProviderWaitMs } from '../../../server/src/retry';
 import type { EntryError } from './webviewProtocol';
 
+/** Only the providers' own https pages are ever sent; anything else is not opened. */
+export const actionUrlSchema = z.url({ protocol: /^https$/ });
+
 const recoveryDataSchema = z.object({
   retryAfterMs: z.number().nonnegative().optional(),
-  // Only the providers' own https pages are ever sent; anything else is not opened.
-  actionUrl: z.url({ protocol: /^https$/ }).optional(),
+  actionUrl: actionUrlSchema.optional(),
 });
 
 /**

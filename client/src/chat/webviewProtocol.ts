@@ -5,9 +5,12 @@
  */
 import { z } from 'zod';
 import type { ErrorKind } from '../../../server/src/protocol';
-import { maxPromptLength } from './limits';
+import { maxCodeLength, maxIdLength, maxPromptLength } from './limits';
 
-export { maxPromptLength };
+export { maxCodeLength, maxPromptLength };
+
+const id = z.string().min(1).max(maxIdLength);
+const code = z.string().min(1).max(maxCodeLength);
 
 /** Webview → host. */
 export const webviewMessageSchema = z.discriminatedUnion('type', [
@@ -23,16 +26,37 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   }),
   /** The user pressed Stop. */
   z.strictObject({ type: z.literal('stop') }),
-  /** The user clicked an action offered next to an error; `id` is the answer it belongs to. */
-  z.strictObject({
-    type: z.literal('runAction'),
-    action: z.enum(['setApiKey', 'showServerOutput', 'openBilling', 'retry']),
-    id: z.string().max(64).optional(),
-  }),
+  /**
+   * The user clicked an action offered next to an error or in the missing-key notice. `id` is the answer
+   * it belongs to: `openBilling` opens the page the host stored for that answer, never a URL from here.
+   * (An error's Retry is the `retry` message.)
+   */
+  z.strictObject({ type: z.literal('runAction'), action: z.enum(['setApiKey', 'showServerOutput', 'openBilling']), id: id.optional() }),
+  /** Starts an empty conversation (the current one stays in the list of past chats). */
+  z.strictObject({ type: z.literal('newChat') }),
+  /** Shows a past conversation. */
+  z.strictObject({ type: z.literal('switchChat'), id }),
+  /** Forgets a past conversation. */
+  z.strictObject({ type: z.literal('deleteChat'), id }),
+  /** Asks the last prompt again, replacing its answer (the answer's Retry, and an error's Retry). */
+  z.strictObject({ type: z.literal('retry') }),
+  /** Copies a whole message (by id: the host has its text). */
+  z.strictObject({ type: z.literal('copyMessage'), id }),
+  /** Copies a code block. */
+  z.strictObject({ type: z.literal('copyCode'), text: code }),
+  /** Inserts a code block at the cursor of the last active text editor. */
+  z.strictObject({ type: z.literal('insertCode'), text: code }),
+  /** Writes `tollgate.provider`. */
+  z.strictObject({ type: z.literal('setProvider'), provider: z.enum(['anthropic', 'openai']) }),
+  /** Asks for a model name (free-form) and writes `tollgate.model`. */
+  z.strictObject({ type: z.literal('pickModel') }),
 ]);
 
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
-export type ErrorAction = Extract<WebviewMessage, { type: 'runAction' }>['action'];
+/** An action the host runs for the view (`runAction`). */
+export type HostAction = Extract<WebviewMessage, { type: 'runAction' }>['action'];
+/** A button offered with an error: an action the host runs, or Retry (the `retry` message). */
+export type ErrorAction = HostAction | 'retry';
 
 /** How a message in the transcript ended, or that it has not yet. */
 export type EntryState = 'streaming' | 'done' | 'stopped' | 'error';
@@ -69,6 +93,16 @@ export interface ViewStatus {
   offlineDemoLabel?: string;
   /** A request is running: Send is disabled and Stop enabled. */
   busy: boolean;
+  /** The provider has no API key (and no offline demo answers for it): the view offers Set API Key. */
+  keyMissing?: boolean;
+}
+
+/** One conversation in the list of past chats. */
+export interface ChatSummary {
+  id: string;
+  title: string;
+  /** Milliseconds since the epoch of its last change. */
+  updatedAt: number;
 }
 
 /** Host → webview. Only `restore` carries the whole transcript; streaming sends appended text only. */
@@ -82,5 +116,11 @@ export type HostMessage =
   | { type: 'finish'; id: string; state: Exclude<EntryState, 'streaming'>; error?: EntryError; text?: string; note?: string }
   /** Puts a prompt back in the input box, so a failed prompt can be sent again. */
   | { type: 'restorePrompt'; text: string }
+  /** Removes entries (a retried exchange). */
+  | { type: 'remove'; ids: string[] }
+  /** The list of past chats, newest first, and which one is shown. */
+  | { type: 'chats'; chats: ChatSummary[]; activeId: string }
+  /** Puts text (e.g. the selected code) into the input box, ahead of what is typed there, and focuses it. */
+  | { type: 'prefillPrompt'; text: string }
   /** The server waits `delayMs` before retrying the answer `id` (`tollgate/retryScheduled`): show a countdown. */
   | { type: 'retryScheduled'; id: string; kind: ErrorKind; attempt: number; maxAttempts: number; delayMs: number };
