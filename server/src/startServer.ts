@@ -7,13 +7,14 @@ import { version } from '../../package.json';
 import { admitEverything } from './callGuard';
 import { createChatHandler } from './chat';
 import type { ServerEnvironment } from './environment';
+import { Extraction, extractionCapabilities, extractionMethods } from './extract/extraction';
 import { connectionLog } from './log';
 import { ChatRequest } from './protocol';
 import { createProvider as defaultProviderFactory, type ProviderFactory } from './providers';
 import { SettingsSource } from './settingsSource';
 
 /** Every request method this server answers, for the unknown-method message. */
-const handledMethods = [ChatRequest.method];
+const handledMethods = [ChatRequest.method, ...extractionMethods];
 
 export function startServer(
   connection: Connection,
@@ -22,13 +23,22 @@ export function startServer(
 ): void {
   const log = connectionLog(connection);
   const settings = new SettingsSource(connection, log);
+  const extraction = new Extraction(connection, {
+    settings: () => settings.settings,
+    apiKeys: environment.apiKeys,
+    createProvider,
+    guard: admitEverything,
+    log,
+  });
 
   connection.onInitialize((params) => {
     settings.initialize(params);
-    return { capabilities: {}, serverInfo: { name: 'tollgate', version } };
+    extraction.initialize(params);
+    return { capabilities: { ...extractionCapabilities }, serverInfo: { name: 'tollgate', version } };
   });
   connection.onInitialized(() => {
     settings.listen();
+    void extraction.checkWorkspace();
     const keys = Object.keys(environment.apiKeys).join(', ') || 'none';
     log.info(`Tollgate server ${version} ready. API keys present for: ${keys}. Storage: ${environment.storageDir}`);
   });
@@ -44,6 +54,8 @@ export function startServer(
       sendDelta: (token, delta) => void connection.sendProgress(ChatRequest.type, token, delta),
     }),
   );
+
+  extraction.register();
 
   // vscode-jsonrpc would answer "Unhandled method"; say what exists and where it is documented instead.
   connection.onRequest((method) => {
