@@ -4,6 +4,7 @@
  * and send `tollgate/chat` with a partial-result token.
  */
 import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ import {
   InitializedNotification,
   InitializeRequest,
   LogMessageNotification,
+  PublishDiagnosticsNotification,
+  type Diagnostic,
   type ClientCapabilities,
   type ProtocolConnection,
   RegistrationRequest,
@@ -46,6 +49,8 @@ export interface ServerUnderTest {
   shownMessages: string[];
   /** The server's log (`window/logMessage`). */
   logLines: string[];
+  /** The latest `textDocument/publishDiagnostics` per document URI. */
+  diagnostics: Map<string, Diagnostic[]>;
   chat(
     params: ChatParams,
     options?: { cancel?: CancellationTokenSource; onDelta?: (streamedSoFar: string) => void },
@@ -58,6 +63,8 @@ export interface ServerUnderTest {
 export async function startServerUnderTest(options: {
   apiKeys?: ApiKeys;
   settings?: Record<string, unknown>;
+  /** File-system paths sent as the workspace folders. */
+  workspaceFolders?: string[];
 }): Promise<ServerUnderTest> {
   const toServer = new PassThrough();
   const toClient = new PassThrough();
@@ -70,7 +77,10 @@ export async function startServerUnderTest(options: {
     apiKeys: options.apiKeys ?? {},
     storageDir: mkdtempSync(join(tmpdir(), 'tollgate-storage-')),
   });
-  const editor = await connectAsEditor(toClient, toServer, { settings: options.settings });
+  const editor = await connectAsEditor(toClient, toServer, {
+    settings: options.settings,
+    workspaceFolders: options.workspaceFolders,
+  });
   return {
     ...editor,
     close() {
@@ -89,12 +99,13 @@ export async function startServerUnderTest(options: {
 export async function connectAsEditor(
   fromServer: NodeJS.ReadableStream,
   toServer: NodeJS.WritableStream,
-  options: { settings?: Record<string, unknown>; capabilities?: ClientCapabilities },
+  options: { settings?: Record<string, unknown>; capabilities?: ClientCapabilities; workspaceFolders?: string[] },
 ): Promise<Omit<ServerUnderTest, 'close'>> {
   const connection = createProtocolConnection(new StreamMessageReader(fromServer), new StreamMessageWriter(toServer));
   let settings: Record<string, unknown> = options.settings ?? {};
   const shownMessages: string[] = [];
   const logLines: string[] = [];
+  const diagnostics = new Map<string, Diagnostic[]>();
   let settingsPulled: (() => void) | undefined;
   connection.onRequest(ConfigurationRequest.type, (params) => {
     setImmediate(() => settingsPulled?.());
@@ -107,11 +118,16 @@ export async function connectAsEditor(
   connection.onNotification(LogMessageNotification.type, (message) => {
     logLines.push(message.message);
   });
+  connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+    diagnostics.set(params.uri, params.diagnostics);
+  });
   connection.listen();
 
+  const folders = (options.workspaceFolders ?? []).map((path) => ({ uri: pathToFileURL(path).toString(), name: path }));
   await connection.sendRequest(InitializeRequest.type, {
     processId: null,
-    rootUri: null,
+    rootUri: folders[0]?.uri ?? null,
+    ...(folders.length > 0 ? { workspaceFolders: folders } : {}),
     capabilities: options.capabilities ?? {
       workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
     },
@@ -123,6 +139,7 @@ export async function connectAsEditor(
     connection,
     shownMessages,
     logLines,
+    diagnostics,
     async chat(params, { cancel, onDelta } = {}) {
       const partialResultToken = randomUUID();
       const deltas: ChatDelta[] = [];
@@ -173,11 +190,13 @@ export async function waitUntil(condition: () => boolean, what: string, timeoutM
 export async function startAgainstFake(
   provider: ProviderId,
   apiKey: string,
+  extra: { settings?: Record<string, unknown>; workspaceFolders?: string[] } = {},
 ): Promise<{ fake: FakeProvider; server: ServerUnderTest; close: () => Promise<void> }> {
   const fake = await startFakeProvider();
   const server = await startServerUnderTest({
     apiKeys: { [provider]: apiKey },
-    settings: { provider, anthropic: { baseUrl: fake.anthropicBaseUrl }, openai: { baseUrl: fake.openaiBaseUrl } },
+    settings: { provider, anthropic: { baseUrl: fake.anthropicBaseUrl }, openai: { baseUrl: fake.openaiBaseUrl }, ...extra.settings },
+    workspaceFolders: extra.workspaceFolders,
   });
   return {
     fake,
