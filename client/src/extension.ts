@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { ChatSession } from './chat/chatSession';
 import { ChatViewProvider, chatViewId } from './chat/chatViewProvider';
 import { commandIds, registerCommands } from './commands';
+import { registerExtractCommand } from './extract/extractCommand';
 import { ServerConnection } from './languageClient';
 import { offlineDemoLabel, type OfflineDemo } from './offlineDemo';
 import { ApiKeyStore } from './secrets';
@@ -45,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
     view,
     vscode.window.registerWebviewViewProvider(chatViewId, view),
     ...registerCommands({ apiKeys, output }),
+    registerExtractCommand({ server, workspaceState: context.workspaceState, output }),
     server.onWillStart((demo) => {
       offlineDemo = demo;
       view.refreshStatus();
