@@ -14,6 +14,7 @@ import { ChatSession } from './chat/chatSession';
 import { ChatViewProvider, chatViewId } from './chat/chatViewProvider';
 import { ChatWebviews } from './chat/chatWebviews';
 import { commandIds, registerCommands } from './commands';
+import { registerExtractCommand } from './extract/extractCommand';
 import { ServerConnection } from './languageClient';
 import { offlineDemoLabel, type OfflineDemo } from './offlineDemo';
 import { ApiKeyStore } from './secrets';
@@ -92,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     server.onRetryScheduled((params) => session.retryScheduled(params)),
     ...registerBudget(server, output),
+    registerExtractCommand({ server, workspaceState: context.workspaceState, output }),
     server.onWillStart((demo) => {
       offlineDemo = demo;
       controller.refreshStatus();

@@ -16,11 +16,16 @@ import {
 import {
   BudgetStatusNotification,
   ChatRequest,
+  ExtractionSchemasRequest,
+  ExtractRequest,
   type BudgetStatus,
   type ChatParams,
   type ChatPartialResult,
   type ChatResult,
   type ErrorData,
+  type ExtractionSchemaInfo,
+  type ExtractParams,
+  type ExtractResult,
   RetryScheduledNotification,
   type RetryScheduledParams,
 } from '../../server/src/protocol';
@@ -34,11 +39,13 @@ import {
 } from './offlineDemo';
 import type { ApiKeyStore } from './secrets';
 import { type HttpSettings, httpSettingKeys, serverEnvironment } from './serverEnvironment';
-import { readRawSettings, settingsSection } from './settings';
+import { readRawSettings, sanitiseSettings, settingsSection } from './settings';
 
 interface RunningServer {
   client: LanguageClient;
   offlineDemo: OfflineDemo | undefined;
+  /** Watches workspace schema files for the server's diagnostics; lives as long as this client. */
+  schemaWatcher: vscode.FileSystemWatcher;
 }
 
 export class ServerConnection implements vscode.Disposable {
@@ -118,6 +125,18 @@ export class ServerConnection implements vscode.Disposable {
     return client.sendRequest(type, params as never);
   }
 
+  /** Sends `tollgate/extract`. Cancelling `token` sends `$/cancelRequest`, which aborts the provider call. */
+  async extract(params: ExtractParams, token: CancellationToken): Promise<ExtractResult> {
+    const { client } = await this.ready();
+    return client.sendRequest(ExtractRequest.type, params, token);
+  }
+
+  /** The schemas `tollgate/extract` can use (built-in and workspace). */
+  async extractionSchemas(): Promise<ExtractionSchemaInfo[]> {
+    const { client } = await this.ready();
+    return (await client.sendRequest(ExtractionSchemasRequest.type, {})).schemas;
+  }
+
   dispose(): void {
     void this.stop();
     this.startingEmitter.dispose();
@@ -134,6 +153,7 @@ export class ServerConnection implements vscode.Disposable {
     await running?.client.dispose().catch((error: unknown) => {
       this.output.warn(`The Tollgate language server did not stop cleanly: ${String(error)}`);
     });
+    running?.schemaWatcher.dispose();
   }
 
   private async start(): Promise<RunningServer> {
@@ -152,8 +172,12 @@ export class ServerConnection implements vscode.Disposable {
       args: ['--storage', this.context.globalStorageUri.fsPath],
       options: { env: serverEnvironment(process.env, effectiveApiKeys(storedKeys, offlineDemo), readHttpSettings()) },
     };
+    // Every file: the server offers the extract code action on any selection and checks schema files as
+    // they are edited. The watcher tells it about schema files changed outside the editor.
+    const schemaWatcher = vscode.workspace.createFileSystemWatcher(sanitiseSettings(readRawSettings()).settings.extractionSchemaGlob);
     const clientOptions: LanguageClientOptions = {
-      documentSelector: [],
+      documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
+      synchronize: { fileEvents: schemaWatcher },
       outputChannel: this.output,
       // Chat failures are shown in the chat view; a pop-up per failed request would repeat them.
       revealOutputChannelOn: RevealOutputChannelOn.Never,
@@ -184,11 +208,12 @@ export class ServerConnection implements vscode.Disposable {
     try {
       await client.start();
     } catch (error) {
+      schemaWatcher.dispose();
       // A client that failed to start still holds its process and listeners.
       await client.dispose().catch(() => undefined);
       throw error;
     }
-    return { client, offlineDemo };
+    return { client, offlineDemo, schemaWatcher };
   }
 }
 

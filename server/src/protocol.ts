@@ -122,7 +122,30 @@ export interface ErrorData {
   attempts?: number;
   /** A page that fixes the problem: for `quotaExceeded`, the provider's billing page (own endpoints only). */
   actionUrl?: string;
+  /** `tollgate/extract` only: which of its distinct failures this is (see `ExtractFailure`). */
+  extractFailure?: ExtractFailure;
+  /** `tollgate/extract` only: ajv's errors for the last answer, one line each. */
+  validationErrors?: string[];
 }
+
+/**
+ * How a `tollgate/extract` failed, beyond `kind`:
+ * - `badSchema`: the schema is unusable (not found, not JSON, not a JSON Schema, remote `$ref`, too big, recursive,
+ *   catastrophic `pattern`); kind `schemaInvalid`, no provider called;
+ * - `refusal`: the model declined; kind `contentFiltered`;
+ * - `contentFilter`: the provider's content filter stopped the answer; kind `contentFiltered`;
+ * - `truncated`: the answer hit the output cap (`maxTokens`) before its JSON was complete; kind `schemaInvalid`;
+ * - `invalidOutput`: every attempt's answer failed to parse or validate; kind `schemaInvalid`, with `validationErrors`;
+ * - `emptyText` / `textTooLarge`: the text is empty or too long, refused before any call; kind `invalidRequest`.
+ */
+export type ExtractFailure =
+  | 'badSchema'
+  | 'refusal'
+  | 'contentFilter'
+  | 'truncated'
+  | 'invalidOutput'
+  | 'emptyText'
+  | 'textTooLarge';
 
 /**
  * JSON-RPC error codes. Application codes stay outside the reserved −32899…−32000 range; cancellation
@@ -161,12 +184,43 @@ export interface ExtractResult {
   mode: 'native' | 'prompted';
   usage: Usage;
   costUsd: number;
+  /** The schema `data` validated against, as the user knows it (e.g. `Entities (built-in)`, `schemas/invoice.schema.json`). */
+  schema: string;
 }
+
+/**
+ * The longest text `tollgate/extract` accepts, in characters (about 100k tokens). Longer text is refused before
+ * any call; the client checks it too, so the user hears it before waiting for anything.
+ */
+export const EXTRACT_MAX_TEXT_CHARS = 400_000;
 
 /** Client → server. Extracts JSON that validates against a schema. */
 export namespace ExtractRequest {
   export const method = 'tollgate/extract' as const;
   export const type = new ProtocolRequestType<ExtractParams, ExtractResult, never, ErrorData, void>(method);
+}
+
+/** One schema the user can extract with. */
+export interface ExtractionSchemaInfo {
+  /** What `ExtractParams.schema` takes: `entities` or a workspace-relative path. */
+  id: string;
+  /** The schema's `title`, else its path. */
+  title: string;
+  description?: string;
+  origin: 'builtin' | 'workspace';
+  /** Workspace schemas: the file's absolute path. */
+  path?: string;
+}
+
+export interface ExtractionSchemasResult {
+  /** The built-in schema first, then the workspace's, sorted by path. */
+  schemas: ExtractionSchemaInfo[];
+}
+
+/** Client → server. Lists the schemas `tollgate/extract` can use (for the schema quick pick). */
+export namespace ExtractionSchemasRequest {
+  export const method = 'tollgate/extractionSchemas' as const;
+  export const type = new ProtocolRequestType<Record<string, never>, ExtractionSchemasResult, never, ErrorData, void>(method);
 }
 
 /** Today's spend against the daily budget. `day` is the local calendar day, `YYYY-MM-DD`. */

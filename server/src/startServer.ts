@@ -7,13 +7,14 @@ import { version } from '../../package.json';
 import { BudgetService, budgetMethods } from './budget/budgetService';
 import { createChatHandler } from './chat';
 import type { ServerEnvironment } from './environment';
+import { Extraction, extractionCapabilities, extractionMethods } from './extract/extraction';
 import { connectionLog } from './log';
-import { ChatRequest, RetryScheduledNotification } from './protocol';
+import { ChatRequest, RetryScheduledNotification, type RetryScheduledParams } from './protocol';
 import { createProvider as defaultProviderFactory, type ProviderFactory } from './providers';
 import { SettingsSource } from './settingsSource';
 
 /** Every request method this server answers, for the unknown-method message. */
-const handledMethods = [ChatRequest.method, ...budgetMethods];
+const handledMethods = [ChatRequest.method, ...budgetMethods, ...extractionMethods];
 
 export function startServer(
   connection: Connection,
@@ -25,14 +26,26 @@ export function startServer(
   const budget = new BudgetService(connection, { storageDir: environment.storageDir, settings: () => settings.settings, log });
   budget.listen();
   connection.onShutdown(() => budget.stop());
+  // Chat and extraction call providers the same way: through the budget's guard, announcing retries.
+  const providerCalls = {
+    settings: () => settings.settings,
+    apiKeys: environment.apiKeys,
+    createProvider,
+    guard: budget.guard,
+    log,
+    notifyRetry: (params: RetryScheduledParams) => void connection.sendNotification(RetryScheduledNotification.type, params),
+  };
+  const extraction = new Extraction(connection, providerCalls);
 
   connection.onInitialize((params) => {
     settings.initialize(params);
-    return { capabilities: {}, serverInfo: { name: 'tollgate', version } };
+    extraction.initialize(params);
+    return { capabilities: { ...extractionCapabilities }, serverInfo: { name: 'tollgate', version } };
   });
   connection.onInitialized(() => {
     settings.listen();
     budget.start();
+    void extraction.checkWorkspace();
     const keys = Object.keys(environment.apiKeys).join(', ') || 'none';
     log.info(`Tollgate server ${version} ready. API keys present for: ${keys}. Storage: ${environment.storageDir}`);
   });
@@ -40,15 +53,12 @@ export function startServer(
   connection.onRequest(
     ChatRequest.type,
     createChatHandler({
-      settings: () => settings.settings,
-      apiKeys: environment.apiKeys,
-      createProvider,
-      guard: budget.guard,
-      log,
+      ...providerCalls,
       sendDelta: (token, delta) => void connection.sendProgress(ChatRequest.type, token, delta),
-      notifyRetry: (params) => void connection.sendNotification(RetryScheduledNotification.type, params),
     }),
   );
+
+  extraction.register();
 
   // vscode-jsonrpc would answer "Unhandled method"; say what exists and where it is documented instead.
   connection.onRequest((method) => {

@@ -43,6 +43,8 @@ export function createAnthropicProvider({ apiKey, baseUrl }: ProviderOptions): P
               max_tokens: call.maxTokens,
               messages: call.messages,
               ...(call.system ? { system: call.system } : {}),
+              // Structured output (GA): the answer is one text block holding JSON that follows the schema.
+              ...(call.output ? { output_config: { format: { type: 'json_schema' as const, schema: call.output.schema } } } : {}),
               stream: true,
             },
             { signal },

@@ -28,6 +28,14 @@ export function createOpenAIProvider({ apiKey, baseUrl }: ProviderOptions): Prov
               // OpenAI's current models only accept `max_completion_tokens`; many OpenAI-compatible servers
               // (older vLLM, llama.cpp, Ollama) only know `max_tokens`.
               ...(baseUrl ? { max_tokens: call.maxTokens } : { max_completion_tokens: call.maxTokens }),
+              ...(call.output
+                ? {
+                    response_format: {
+                      type: 'json_schema' as const,
+                      json_schema: { name: call.output.name, schema: call.output.schema, strict: call.output.strict },
+                    },
+                  }
+                : {}),
               stream: true,
               // Without this the stream reports no usage at all; with it the last chunk carries it.
               stream_options: { include_usage: true },

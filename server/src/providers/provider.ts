@@ -10,6 +10,16 @@ export interface ProviderCall {
   system?: string;
   messages: ChatMessage[];
   maxTokens: number;
+  /** Native structured output: the answer must be JSON following `schema` (already in the provider's subset). */
+  output?: StructuredOutput;
+}
+
+export interface StructuredOutput {
+  /** a-z, A-Z, 0-9, `_` and `-`, at most 64 characters (OpenAI's rule for `json_schema.name`). */
+  name: string;
+  schema: Record<string, unknown>;
+  /** OpenAI `strict`: the schema is in the strict subset and the model must follow it exactly. */
+  strict: boolean;
 }
 
 export interface StreamedAnswer {

@@ -4,6 +4,7 @@
  * and send `tollgate/chat` with a partial-result token.
  */
 import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ import {
   InitializedNotification,
   InitializeRequest,
   LogMessageNotification,
+  PublishDiagnosticsNotification,
+  type Diagnostic,
   type ClientCapabilities,
   type ProtocolConnection,
   RegistrationRequest,
@@ -56,6 +59,8 @@ export interface ServerUnderTest {
   logLines: string[];
   /** Every `tollgate/retryScheduled` notification, in arrival order. */
   retries: RetryScheduledParams[];
+  /** The latest `textDocument/publishDiagnostics` per document URI. */
+  diagnostics: Map<string, Diagnostic[]>;
   chat(
     params: ChatParams,
     options?: { cancel?: CancellationTokenSource; onDelta?: (streamedSoFar: string) => void },
@@ -70,6 +75,8 @@ export async function startServerUnderTest(options: {
   settings?: Record<string, unknown>;
   /** The server's storage folder (its budget ledger); a fresh temporary one by default. */
   storageDir?: string;
+  /** File-system paths sent as the workspace folders. */
+  workspaceFolders?: string[];
 }): Promise<ServerUnderTest> {
   const toServer = new PassThrough();
   const toClient = new PassThrough();
@@ -82,7 +89,10 @@ export async function startServerUnderTest(options: {
     apiKeys: options.apiKeys ?? {},
     storageDir: options.storageDir ?? mkdtempSync(join(tmpdir(), 'tollgate-storage-')),
   });
-  const editor = await connectAsEditor(toClient, toServer, { settings: options.settings });
+  const editor = await connectAsEditor(toClient, toServer, {
+    settings: options.settings,
+    workspaceFolders: options.workspaceFolders,
+  });
   return {
     ...editor,
     close() {
@@ -101,13 +111,14 @@ export async function startServerUnderTest(options: {
 export async function connectAsEditor(
   fromServer: NodeJS.ReadableStream,
   toServer: NodeJS.WritableStream,
-  options: { settings?: Record<string, unknown>; capabilities?: ClientCapabilities },
+  options: { settings?: Record<string, unknown>; capabilities?: ClientCapabilities; workspaceFolders?: string[] },
 ): Promise<Omit<ServerUnderTest, 'close'>> {
   const connection = createProtocolConnection(new StreamMessageReader(fromServer), new StreamMessageWriter(toServer));
   let settings: Record<string, unknown> = options.settings ?? {};
   const shownMessages: string[] = [];
   const logLines: string[] = [];
   const retries: RetryScheduledParams[] = [];
+  const diagnostics = new Map<string, Diagnostic[]>();
   let settingsPulled: (() => void) | undefined;
   connection.onRequest(ConfigurationRequest.type, (params) => {
     setImmediate(() => settingsPulled?.());
@@ -123,11 +134,16 @@ export async function connectAsEditor(
   connection.onNotification(RetryScheduledNotification.type, (params) => {
     retries.push(params);
   });
+  connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+    diagnostics.set(params.uri, params.diagnostics);
+  });
   connection.listen();
 
+  const folders = (options.workspaceFolders ?? []).map((path) => ({ uri: pathToFileURL(path).toString(), name: path }));
   await connection.sendRequest(InitializeRequest.type, {
     processId: null,
-    rootUri: null,
+    rootUri: folders[0]?.uri ?? null,
+    ...(folders.length > 0 ? { workspaceFolders: folders } : {}),
     capabilities: options.capabilities ?? {
       workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
     },
@@ -140,6 +156,7 @@ export async function connectAsEditor(
     shownMessages,
     logLines,
     retries,
+    diagnostics,
     async chat(params, { cancel, onDelta } = {}) {
       const partialResultToken = randomUUID();
       const deltas: ChatDelta[] = [];
@@ -186,11 +203,12 @@ export async function waitUntil(condition: () => boolean, what: string, timeoutM
   }
 }
 
-/** A fake provider and a server configured to call it for `provider` with `apiKey`, plus `settings`. */
+/** A fake provider and a server configured to call it for `provider` with `apiKey`, plus `settings` (and workspace folders). */
 export async function startAgainstFake(
   provider: ProviderId,
   apiKey: string,
   settings: Record<string, unknown> = {},
+  options: { workspaceFolders?: string[] } = {},
 ): Promise<{ fake: FakeProvider; server: ServerUnderTest; close: () => Promise<void> }> {
   const fake = await startFakeProvider();
   const server = await startServerUnderTest({
@@ -203,6 +221,7 @@ export async function startAgainstFake(
       pricing: { 'model-under-test': { inputPerMTok: 1, outputPerMTok: 2 } },
       ...settings,
     },
+    workspaceFolders: options.workspaceFolders,
   });
   return {
     fake,

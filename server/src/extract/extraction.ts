@@ -1,0 +1,107 @@
+/**
+ * Wires "Extract entities" into the connection: `tollgate/extract`, `tollgate/extractionSchemas`, the
+ * code action offered on a non-empty selection, and diagnostics for workspace schema files.
+ */
+import { fileURLToPath } from 'node:url';
+import {
+  CodeActionKind,
+  type CodeAction,
+  type Connection,
+  type InitializeParams,
+  type ServerCapabilities,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { ExtractionSchemasRequest, ExtractRequest } from '../protocol';
+import { createExtractHandler, type ExtractDependencies } from './extractHandler';
+import { SchemaCompiler } from './schemaCompiler';
+import { SchemaDiagnostics } from './schemaDiagnostics';
+import { SchemaSources } from './schemaSources';
+
+/** The client command the code action runs (registered by the extension, see client/src/extract/). */
+export const EXTRACT_COMMAND = 'tollgate.extractEntities';
+
+export const extractionMethods = [ExtractRequest.method, ExtractionSchemasRequest.method];
+
+/** What the server announces for extraction: document sync (for schema diagnostics) and code actions. */
+export const extractionCapabilities: ServerCapabilities = {
+  textDocumentSync: TextDocumentSyncKind.Incremental,
+  codeActionProvider: { codeActionKinds: [CodeActionKind.Refactor] },
+};
+
+type Dependencies = Omit<ExtractDependencies, 'sources' | 'compiler'>;
+
+export class Extraction {
+  private folders: string[] = [];
+  private readonly documents = new TextDocuments(TextDocument);
+  readonly sources: SchemaSources;
+  readonly compiler = new SchemaCompiler();
+  private readonly diagnostics: SchemaDiagnostics;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly deps: Dependencies,
+  ) {
+    this.sources = new SchemaSources(
+      () => this.folders,
+      () => deps.settings().extractionSchemaGlob,
+    );
+    this.diagnostics = new SchemaDiagnostics(
+      this.sources,
+      this.compiler,
+      { publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }) },
+      (uri) => this.documents.get(uri)?.getText(),
+      deps.log,
+    );
+  }
+
+  /** Call from `onInitialize`: remembers the workspace folders. */
+  initialize(params: InitializeParams): void {
+    const uris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    this.folders = uris.flatMap((uri) => {
+      try {
+        return [fileURLToPath(uri)];
+      } catch {
+        return []; // a virtual workspace has no files Tollgate can read
+      }
+    });
+  }
+
+  /** Registers the handlers; call before `connection.listen()`. */
+  register(): void {
+    const { connection } = this;
+    connection.onRequest(ExtractRequest.type, createExtractHandler({ ...this.deps, sources: this.sources, compiler: this.compiler }));
+    connection.onRequest(ExtractionSchemasRequest.type, async () => ({ schemas: await this.sources.list() }));
+    connection.onCodeAction((params): CodeAction[] => {
+      const { start, end } = params.range;
+      if (start.line === end.line && start.character === end.character) {
+        return [];
+      }
+      const title = 'Extract entities with Tollgate';
+      return [
+        {
+          title,
+          kind: CodeActionKind.Refactor,
+          command: { title, command: EXTRACT_COMMAND, arguments: [params.textDocument.uri, params.range] },
+        },
+      ];
+    });
+    this.documents.onDidOpen(({ document }) => void this.diagnostics.check(document.uri));
+    this.documents.onDidChangeContent(({ document }) => void this.diagnostics.check(document.uri));
+    this.documents.onDidClose(({ document }) => void this.diagnostics.check(document.uri));
+    connection.onDidChangeWatchedFiles(({ changes }) => {
+      for (const change of changes) {
+        void this.diagnostics.check(change.uri);
+      }
+    });
+    this.documents.listen(connection);
+  }
+
+  /** Call from `onInitialized`: checks every schema file already in the workspace. */
+  checkWorkspace(): Promise<void> {
+    return this.diagnostics.checkWorkspace().catch((error: unknown) => {
+      this.deps.log.warn(`Could not check the workspace's schema files: ${String(error)}`);
+    });
+  }
+}
