@@ -56,8 +56,10 @@ describe('extract entities in a real VS Code', { timeout: 300_000 }, () => {
       await answerInputBox(page, KEY);
 
       // Open notes.txt with Quick Open and select all of it.
+      // Pick the file's row once the search has listed it: Enter pressed before that opens nothing.
       await page.keyboard.press('Control+P');
-      await answerInputBox(page, 'notes.txt');
+      await page.locator('.quick-input-widget input').fill('notes.txt');
+      await pickQuickItem(page, 'notes.txt');
       const editor = page.locator('.editor-instance .monaco-editor').first();
       await editor.locator('.view-lines').filter({ hasText: 'Ada Lovelace' }).waitFor({ timeout: STEP_MS });
       await editor.locator('.view-lines').click();
@@ -66,9 +68,12 @@ describe('extract entities in a real VS Code', { timeout: 300_000 }, () => {
       // The language server offers its code action on the selection (Ctrl+. opens the code action menu).
       await waitFor(
         async () => {
+          // Select again each time: the Escape that closes an empty menu also clears the selection.
+          await page.keyboard.press('Control+A');
           await page.keyboard.press('Control+.');
           const offered = page.locator('.action-widget').filter({ hasText: 'Extract entities with Tollgate' });
-          if (await offered.isVisible({ timeout: 2_000 }).catch(() => false)) {
+          // `isVisible` does not wait; the menu takes a moment (longer on a busy machine) to open.
+          if (await offered.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) {
             return true;
           }
           await page.keyboard.press('Escape');
