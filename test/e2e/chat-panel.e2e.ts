@@ -11,6 +11,7 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { artifactPath } from './harness/paths';
 import type { Session } from './harness/session';
 import { startSession } from './harness/session';
+import { screenshotOnFailure } from './harness/screenshotOnFailure';
 import { Teardown } from './harness/teardown';
 import { waitFor } from './harness/timeout';
 import { answerInputBox, pickQuickItem, runCommand } from './harness/workbench';
@@ -50,15 +51,7 @@ describe('the chat panel in a real VS Code', { timeout: 600_000 }, () => {
     await teardown.run();
   });
 
-  async function shot<T>(name: string, body: (s: Session) => Promise<T>): Promise<T> {
-    assert.ok(session, 'The session did not start (see the before hook).');
-    try {
-      return await body(session);
-    } catch (error) {
-      const path = await session.browser.screenshot(`${name}-failure`).catch(() => 'no screenshot');
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\nScreenshot: ${path}`, { cause: error });
-    }
-  }
+  const shot = <T>(name: string, body: (s: Session) => Promise<T>) => screenshotOnFailure(session, name, body);
 
   async function sendPrompt(chat: FrameLocator, text: string): Promise<void> {
     await chat.getByTestId('prompt').fill(text, { timeout: STEP_MS });

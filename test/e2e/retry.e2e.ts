@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Session } from './harness/session';
 import { startSession } from './harness/session';
+import { screenshotOnFailure } from './harness/screenshotOnFailure';
 import { Teardown } from './harness/teardown';
 import { waitFor } from './harness/timeout';
 import { answerInputBox, pickQuickItem, runCommand, webviewFrame } from './harness/workbench';
@@ -29,15 +30,7 @@ describe('retries in a real VS Code', { timeout: 300_000 }, () => {
     await teardown.run();
   });
 
-  async function shot<T>(name: string, body: (s: Session) => Promise<T>): Promise<T> {
-    assert.ok(session, 'The session did not start (see the before hook).');
-    try {
-      return await body(session);
-    } catch (error) {
-      const path = await session.browser.screenshot(`${name}-failure`).catch(() => 'no screenshot');
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\nScreenshot: ${path}`, { cause: error });
-    }
-  }
+  const shot = <T>(name: string, body: (s: Session) => Promise<T>) => screenshotOnFailure(session, name, body);
 
   async function ask(s: Session, prompt: string): Promise<void> {
     const chat = webviewFrame(s.browser.page);
