@@ -9,14 +9,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
-import { build } from 'esbuild';
 import { UsageRequest } from '../../server/src/protocol';
 import { type FakeProvider, startFakeProvider } from '../fake-provider';
 import { connectAsEditor } from './support/lspHarness';
+import { buildServerBundle } from './support/serverBundle';
 
 type Editor = Awaited<ReturnType<typeof connectAsEditor>>;
 
-const root = join(import.meta.dirname, '..', '..');
 const key = 'sk-ant-budget-processes';
 let bundle: string;
 let fake: FakeProvider;
@@ -26,16 +25,7 @@ const children: ChildProcessWithoutNullStreams[] = [];
 const slow = { timeout: 180_000 };
 
 before(async () => {
-  const outdir = mkdtempSync(join(tmpdir(), 'tollgate-budget-bundle-'));
-  await build({
-    entryPoints: { server: join(root, 'server/src/server.ts') },
-    outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    logLevel: 'silent',
-  });
-  bundle = join(outdir, 'server.js');
+  ({ bundle } = await buildServerBundle());
   fake = await startFakeProvider();
 }, slow);
 beforeEach(() => fake.reset());

@@ -4,17 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { build } from 'esbuild';
 import { ExitNotification, ShutdownRequest } from 'vscode-languageserver-protocol/node';
 import { type FakeProvider, startFakeProvider } from '../fake-provider';
 import { connectAsEditor } from './support/lspHarness';
+import { buildServerBundle } from './support/serverBundle';
 
 const key = 'sk-ant-process-test-24680';
-const root = join(import.meta.dirname, '..', '..');
 let fake: FakeProvider;
 let child: ChildProcessWithoutNullStreams;
 let editor: Awaited<ReturnType<typeof connectAsEditor>>;
@@ -22,17 +19,9 @@ const stdout: Buffer[] = [];
 let stderr = '';
 
 before(async () => {
-  const outdir = mkdtempSync(join(tmpdir(), 'tollgate-server-bundle-'));
-  await build({
-    entryPoints: { server: join(root, 'server/src/server.ts') },
-    outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    logLevel: 'silent',
-  });
+  const { outdir, bundle } = await buildServerBundle();
   fake = await startFakeProvider();
-  child = spawn(process.execPath, [join(outdir, 'server.js'), '--stdio', '--storage', join(outdir, 'storage')], {
+  child = spawn(process.execPath, [bundle, '--stdio', '--storage', join(outdir, 'storage')], {
     env: { PATH: process.env['PATH'], ANTHROPIC_API_KEY: key },
   });
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
