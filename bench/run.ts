@@ -4,6 +4,8 @@
  * machine vary, so nothing here asserts a time; the table says which goals were met.
  *   npm run bench                 everything (~3–4 min on 2 cores)
  *   npm run bench -- --skip-vscode  without the real VS Code figures (webviewLongTasks, activationMs)
+ *   npm run bench -- --only ledger,memory   only these groups (bundles, pipeline, memory, ledger, vscode);
+ *                                  for working on one figure — the results files then hold only those
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -21,27 +23,55 @@ function log(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
 }
 
+const groups = ['bundles', 'pipeline', 'memory', 'ledger', 'vscode'] as const;
+type Group = (typeof groups)[number];
+
+/** `--only a,b` → those groups; no flag → undefined (everything). An unknown name stops the run. */
+function selectedGroups(argv: readonly string[]): Set<Group> | undefined {
+  const at = argv.indexOf('--only');
+  if (at === -1) {
+    return undefined;
+  }
+  const names = (argv[at + 1] ?? '').split(',').filter(Boolean);
+  const unknown = names.filter((name) => !(groups as readonly string[]).includes(name));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new Error(`--only takes a comma-separated list of ${groups.join(', ')}; got "${argv[at + 1] ?? ''}".`);
+  }
+  return new Set(names as Group[]);
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const skipVsCode = process.argv.includes('--skip-vscode');
+  const only = selectedGroups(process.argv);
+  const runs = (group: Group) => only === undefined || only.has(group);
   log('production build');
   productionBuild(root);
   const figures: Figure[] = [];
-  figures.push(...measureBundles(root));
-
-  const fake = await startFakeProvider();
-  try {
-    const serverJs = join(root, 'dist', 'server', 'server.js');
-    figures.push(...(await measurePipeline(fake, serverJs, log)));
-    figures.push(...(await measureMemory(fake, serverJs, log)));
-  } finally {
-    await fake.close();
+  if (runs('bundles')) {
+    figures.push(...measureBundles(root));
   }
-  figures.push(...(await measureLedger(root, log)));
-  if (skipVsCode) {
+  if (runs('pipeline') || runs('memory')) {
+    const fake = await startFakeProvider();
+    try {
+      const serverJs = join(root, 'dist', 'server', 'server.js');
+      if (runs('pipeline')) {
+        figures.push(...(await measurePipeline(fake, serverJs, log)));
+      }
+      if (runs('memory')) {
+        figures.push(...(await measureMemory(fake, serverJs, log)));
+      }
+    } finally {
+      await fake.close();
+    }
+  }
+  if (runs('ledger')) {
+    figures.push(...(await measureLedger(root, log)));
+  }
+  if (skipVsCode && only === undefined) {
     figures.push(unavailable('webviewLongTasks', 'tasks', { max: 0 }, 'skipped (--skip-vscode)'));
     figures.push(unavailable('activationMs', 'ms', { max: 20 }, 'skipped (--skip-vscode)'));
-  } else {
+  } else if (!skipVsCode && runs('vscode')) {
     figures.push(...(await measureInVsCode(log)));
   }
 
