@@ -86,7 +86,7 @@ export async function measurePipeline(serverJs: string, log: (line: string) => v
       figure('ttftOverheadMs', 'ms', overhead, {
         baseline: { label: 'raw SDK time to first delta', runs: raw },
         goal: { max: 2 },
-        note: `per pair: pipeline first delta − raw SDK first delta; pipeline alone ${piped.length ? (piped.reduce((a, b) => a + b) / piped.length).toFixed(2) : '?'} ms mean`,
+        note: `per pair: pipeline first delta − raw SDK first delta, the fake provider in its own process; pipeline alone ${piped.length ? (piped.reduce((a, b) => a + b) / piped.length).toFixed(2) : '?'} ms mean`,
       }),
       figure('throughputRatio', '×', ratios, {
         goal: { min: 0.5 },
