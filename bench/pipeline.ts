@@ -1,9 +1,11 @@
 /**
  * Tollgate's pipeline (server process + LSP + client) against the raw SDK on the same fake provider:
  * time to first delta, streaming throughput, and the server's memory over many chats. Baseline and
- * pipeline runs alternate, so machine noise (other builds on a 2-core box) hits both alike.
+ * pipeline runs alternate, so machine noise (other builds on a 2-core box) hits both alike. For the
+ * first two, the fake runs in a process of its own, as a real provider would (see fakeProcess.ts).
  */
 import type { FakeProvider, TextScenario } from '../test/fake-provider';
+import { startFakeProcess } from './fakeProcess';
 import { rawClient, rawStream } from './rawSdk';
 import { startServerProcess } from './serverProcess';
 import { figure, type Figure } from './stats';
@@ -36,7 +38,8 @@ function check(what: string, got: number, expected: number): void {
   }
 }
 
-export async function measurePipeline(fake: FakeProvider, serverJs: string, log: (line: string) => void): Promise<Figure[]> {
+export async function measurePipeline(serverJs: string, log: (line: string) => void): Promise<Figure[]> {
+  const fake = await startFakeProcess();
   const client = rawClient(fake);
   const server = await startServerProcess(serverJs, fake);
   try {
@@ -45,9 +48,9 @@ export async function measurePipeline(fake: FakeProvider, serverJs: string, log:
     const overhead: number[] = [];
     const piped: number[] = [];
     for (let i = 0; i < TTFT_WARMUP + TTFT_RUNS; i++) {
-      fake.enqueue(shortAnswer());
+      await fake.enqueue(shortAnswer());
       const r = await rawStream(client, 'ttft');
-      fake.enqueue(shortAnswer());
+      await fake.enqueue(shortAnswer());
       const p = await server.chat({ messages: messages('ttft') });
       check('time to first delta', p.streamedChars, p.result.text.length);
       if (i >= TTFT_WARMUP) {
@@ -64,10 +67,10 @@ export async function measurePipeline(fake: FakeProvider, serverJs: string, log:
     const ratios: number[] = [];
     const expected = THROUGHPUT_CHUNKS * 'tok '.length;
     for (let i = 0; i < THROUGHPUT_WARMUP + THROUGHPUT_RUNS; i++) {
-      fake.enqueue(longAnswer());
+      await fake.enqueue(longAnswer());
       const r = await rawStream(client, 'throughput', 100_000);
       check('raw SDK throughput', r.streamedChars, expected);
-      fake.enqueue(longAnswer());
+      await fake.enqueue(longAnswer());
       const p = await server.chat({ messages: messages('throughput'), maxTokens: 100_000 });
       check('pipeline throughput', p.streamedChars, expected);
       if (i >= THROUGHPUT_WARMUP) {
@@ -83,7 +86,7 @@ export async function measurePipeline(fake: FakeProvider, serverJs: string, log:
       figure('ttftOverheadMs', 'ms', overhead, {
         baseline: { label: 'raw SDK time to first delta', runs: raw },
         goal: { max: 2 },
-        note: `per pair: pipeline first delta − raw SDK first delta; pipeline alone ${piped.length ? (piped.reduce((a, b) => a + b) / piped.length).toFixed(2) : '?'} ms mean`,
+        note: `per pair: pipeline first delta − raw SDK first delta, the fake provider in its own process; pipeline alone ${piped.length ? (piped.reduce((a, b) => a + b) / piped.length).toFixed(2) : '?'} ms mean`,
       }),
       figure('throughputRatio', '×', ratios, {
         goal: { min: 0.5 },
@@ -97,6 +100,7 @@ export async function measurePipeline(fake: FakeProvider, serverJs: string, log:
     ];
   } finally {
     await server.stop();
+    await fake.close();
   }
 }
 

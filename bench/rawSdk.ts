@@ -12,7 +12,7 @@ export interface TimedRawStream {
   streamedChars: number;
 }
 
-export function rawClient(fake: FakeProvider): Anthropic {
+export function rawClient(fake: Pick<FakeProvider, 'anthropicBaseUrl'>): Anthropic {
   return new Anthropic({ apiKey: benchKey, baseURL: fake.anthropicBaseUrl, maxRetries: 0 });
 }
 

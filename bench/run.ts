@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     try {
       const serverJs = join(root, 'dist', 'server', 'server.js');
       if (runs('pipeline')) {
-        figures.push(...(await measurePipeline(fake, serverJs, log)));
+        figures.push(...(await measurePipeline(serverJs, log)));
       }
       if (runs('memory')) {
         figures.push(...(await measureMemory(fake, serverJs, log)));

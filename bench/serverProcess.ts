@@ -16,7 +16,7 @@ import { connectAsEditor } from '../test/unit/support/lspHarness';
 
 /** A model with an explicit price, and limits no benchmark reaches: the bench measures speed, not refusals. */
 export const benchModel = 'bench-model';
-export const benchSettings = (fake: FakeProvider) => ({
+export const benchSettings = (fake: Pick<FakeProvider, 'anthropicBaseUrl'>) => ({
   provider: 'anthropic',
   model: benchModel,
   anthropic: { baseUrl: fake.anthropicBaseUrl },
@@ -44,7 +44,7 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function startServerProcess(serverJs: string, fake: FakeProvider): Promise<ServerProcess> {
+export async function startServerProcess(serverJs: string, fake: Pick<FakeProvider, 'anthropicBaseUrl'>): Promise<ServerProcess> {
   const storage = mkdtempSync(join(tmpdir(), 'tollgate-bench-storage-'));
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...(process.env['TOLLGATE_BENCH_SERVER_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), serverJs, '--stdio', '--storage', storage], {
     env: { PATH: process.env['PATH'], ANTHROPIC_API_KEY: benchKey },

@@ -6,9 +6,10 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { readEnvironment } from './environment';
 import { connectionLog } from './log';
 import { startServer } from './startServer';
+import { createStdioConnection } from './stdioConnection';
 
-// createConnection reads the transport (--stdio, --node-ipc, --socket) from the command line.
-const connection = createConnection(ProposedFeatures.all);
+// createConnection reads the other transports (--node-ipc, --socket, --pipe) from the command line.
+const connection = process.argv.includes('--stdio') ? createStdioConnection() : createConnection(ProposedFeatures.all);
 
 // A stray rejection must not take down every chat in flight: log it and keep serving.
 process.on('unhandledRejection', (reason) => {

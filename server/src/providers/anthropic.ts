@@ -29,8 +29,15 @@ interface AnthropicUsage {
 }
 
 export function createAnthropicProvider({ apiKey, baseUrl }: ProviderOptions): Provider {
-  // Our retry policy governs; the SDK's own retries would double it.
-  const client = new Anthropic({ apiKey, baseURL: baseUrl || undefined, maxRetries: 0, fetch: providerFetch(baseUrl || defaultEndpoint) });
+  // Our retry policy governs; the SDK's own retries would double it. No OpenTelemetry: the server installs
+  // no tracer provider, so the SDK would build a span and its attributes on every call only to drop them.
+  const client = new Anthropic({
+    apiKey,
+    baseURL: baseUrl || undefined,
+    maxRetries: 0,
+    fetch: providerFetch(baseUrl || defaultEndpoint),
+    openTelemetry: false,
+  });
   const endpoint = baseUrl || defaultEndpoint;
 
   return {

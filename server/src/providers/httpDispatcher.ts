@@ -68,21 +68,21 @@ export function proxyFor(target: URL, settings: NetworkSettings): string | undef
 }
 
 /**
- * The `fetch` for a provider client whose endpoint is `baseUrl`, or undefined when neither a proxy nor
- * extra CA certificates apply (the SDK then uses Node's own fetch). Reads `env` now; the server's
- * environment is fixed for its life, so VS Code restarts the server when its proxy settings change.
+ * The `fetch` for a provider client whose endpoint is `baseUrl`. It decides the route of each request
+ * when the request is made, from `env` at that moment: directly with Node's own fetch when neither a
+ * proxy nor extra CA certificates apply, else through a cached undici dispatcher. So one SDK client can
+ * serve every call of the server's life (building one per call costs time before every first token) and
+ * still follows the environment it finds.
  */
-export function providerFetch(baseUrl: string, env: Environment = process.env): ProviderFetch | undefined {
-  const settings = networkSettingsFrom(env);
+export function providerFetch(baseUrl: string, env: Environment = process.env): ProviderFetch {
+  // An unusable base URL goes to Node's fetch, which reports it as the SDK always has.
   const target = URL.canParse(baseUrl) ? new URL(baseUrl) : undefined;
-  if (target === undefined) {
-    return undefined; // the SDK reports the unusable base URL as it always has
-  }
-  const proxy = proxyFor(target, settings);
-  if (proxy === undefined && settings.extraCaFile === undefined) {
-    return undefined;
-  }
   return (input, init) => {
+    const settings = networkSettingsFrom(env);
+    const proxy = target === undefined ? undefined : proxyFor(target, settings);
+    if (target === undefined || (proxy === undefined && settings.extraCaFile === undefined)) {
+      return fetch(input, init);
+    }
     // Built on first use, inside the SDK's fetch, so a bad proxy URL or CA file fails the call as a
     // connection error the user is told about, not the server.
     const dispatcher = cachedDispatcher(proxy, settings);
