@@ -2,10 +2,14 @@
 //   node esbuild.mjs               development build (sourcemaps)
 //   node esbuild.mjs --watch       rebuild on change
 //   node esbuild.mjs --production  minified, no sourcemaps (used by `npm run package`)
+//   --metafile                     also writes esbuild's metafile per target (dist/<dir>/meta.json, what
+//                                  each bundle holds; bench/bundles.ts reads it); never packaged
+import { writeFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const metafile = process.argv.includes('--metafile');
 
 /** Prints esbuild's problems in the `file:line:col: error: text` form VS Code's problem matchers read. */
 const problemReporter = {
@@ -31,20 +35,34 @@ const shared = {
   minify: production,
   sourcemap: !production,
   sourcesContent: false,
+  metafile,
   logLevel: 'silent',
   plugins: [problemReporter],
 };
 
+/**
+ * The entry bundle requires `./features.js` at run time (after activation); marking it external keeps
+ * the features out of the entry bundle, which VS Code loads as part of activation.
+ */
+const lazyFeatures = {
+  name: 'lazy-features',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/features\.js$/ }, () => ({ path: './features.js', external: true }));
+  },
+};
+
 const targets = [
-  // Extension host: CommonJS for VS Code's loader; `vscode` is provided by the host.
+  // Extension host: CommonJS for VS Code's loader; `vscode` is provided by the host. Two bundles: the
+  // small entry (extension.js, what activation loads) and the features it loads right after.
   {
     ...shared,
-    entryPoints: { extension: 'client/src/extension.ts' },
+    entryPoints: { extension: 'client/src/extension.ts', features: 'client/src/features.ts' },
     outdir: 'dist/client',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [...shared.plugins, lazyFeatures],
   },
   // Language server: a plain Node program (`node dist/server/server.js --stdio`).
   {
@@ -75,5 +93,8 @@ if (watch) {
   await Promise.all(contexts.map((context) => context.dispose()));
   if (results.some((r) => r.status === 'rejected' || r.value.errors.length > 0)) {
     process.exit(1);
+  }
+  if (metafile) {
+    results.forEach((result, i) => writeFileSync(`${targets[i].outdir}/meta.json`, JSON.stringify(result.value.metafile)));
   }
 }

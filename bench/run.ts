@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     figures.push(...(await measureInVsCode(log)));
   }
 
-  const order = ['ttftOverheadMs', 'throughputRatio', 'chunksPerSec', 'webviewLongTasks', 'activationMs', 'clientBundleBytes',
+  const order = ['ttftOverheadMs', 'throughputRatio', 'chunksPerSec', 'webviewLongTasks', 'activationMs', 'clientBundleBytes', 'clientLazyBundleBytes',
     'serverBundleBytes', 'ledgerOpsPerSec', 'ledgerP99Ms', 'serverRssMb', 'rssGrowthMb'];
   figures.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;

@@ -6,7 +6,11 @@ import { selectionPrompt } from './chat/selectionPrompt';
 import { providerLabels, providers, type ApiKeyStore } from './secrets';
 import { readRawSettings, sanitiseSettings } from './settings';
 
+/** Registers a command's handler; `vscode.commands.registerCommand` or a stand-in with its shape. */
+export type RegisterCommand = (id: string, handler: (...args: unknown[]) => unknown) => vscode.Disposable;
+
 export interface CommandContext {
+  registerCommand: RegisterCommand;
   apiKeys: ApiKeyStore;
   output: vscode.LogOutputChannel;
   chat: {
@@ -44,7 +48,7 @@ const commands: Record<(typeof commandIds)[keyof typeof commandIds], Command> = 
 
 export function registerCommands(context: CommandContext): vscode.Disposable[] {
   return Object.entries(commands).map(([id, command]) =>
-    vscode.commands.registerCommand(id, () => command(context)),
+    context.registerCommand(id, () => command(context)),
   );
 }
 

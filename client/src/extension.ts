@@ -1,120 +1,54 @@
 /**
- * Tollgate's entry point: builds the pieces and wires them. Activation is once VS Code has started (so the
- * budget meter shows), or earlier on the chat view or a command.
+ * Tollgate's entry point, kept small on purpose: VS Code's activation time is the loading of this bundle
+ * plus activate(). Activation (once VS Code has started, or earlier on the chat view or a command) shows
+ * the budget meter in its "starting" state, registers every command and the chat view, and returns; the
+ * features (`features.ts`, its own bundle: language client, chat, budget, extract) load on the next turn
+ * and start the language server. A command or the chat view used before then waits for them.
  */
 import * as vscode from 'vscode';
-import type { ProviderId } from '../../server/src/protocol';
-import { offerBudgetActions } from './budget/budgetFailure';
-import { registerBudget } from './budget/budgetFeature';
-import { EditorChatActions } from './chat/chatActions';
-import { ChatController, conversationOf } from './chat/chatController';
-import { ChatHistory, historyStorageKey, type StoredHistory } from './chat/chatHistory';
-import { ChatPanel } from './chat/chatPanel';
-import { ChatSession } from './chat/chatSession';
-import { ChatViewProvider, chatViewId } from './chat/chatViewProvider';
-import { ChatWebviews } from './chat/chatWebviews';
-import { commandIds, registerCommands } from './commands';
-import { registerExtractCommand } from './extract/extractCommand';
-import { ServerConnection } from './languageClient';
-import { offlineDemoLabel, type OfflineDemo } from './offlineDemo';
-import { ApiKeyStore } from './secrets';
-import { defaultModels, readRawSettings, sanitiseSettings, settingsSection } from './settings';
+import { BudgetMeter } from './budget/budgetMeter';
+import { chatViewId } from './chat/chatViewProvider';
+import type * as featuresModule from './features';
+import { contributedCommandIds, LazyFeatures } from './lazyFeatures';
 
 /** Kept so deactivate() can wait for the server to shut down before VS Code ends the extension host. */
-let serverConnection: ServerConnection | undefined;
+let features: LazyFeatures<featuresModule.Features> | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('Tollgate', { log: true });
-  const apiKeys = new ApiKeyStore(context.secrets);
-  const server = new ServerConnection(context, apiKeys, output);
-  serverConnection = server;
-  let offlineDemo: OfflineDemo | undefined;
-  /** Which providers have a stored key; read from SecretStorage at start and whenever a key changes. */
-  let storedKeys: Partial<Record<ProviderId, boolean>> = {};
-
-  const history = new ChatHistory({
-    get: () => context.workspaceState.get(historyStorageKey),
-    update: (value: StoredHistory) => context.workspaceState.update(historyStorageKey, value),
-  });
-  const session: ChatSession = new ChatSession({
-    transport: (params, token, onPartial) => offerBudgetActions(server.chat(params, token, onPartial)),
-    post: (message) => webviews.broadcast(message),
-    onBusyChange: () => controller.refreshStatus(),
-    onTranscriptChange: (conversation) => controller.recordTranscript(conversation),
-    log: (line) => output.warn(line),
-    conversation: conversationOf(history),
-  });
-  const webviews: ChatWebviews = new ChatWebviews({
-    extensionUri: context.extensionUri,
-    output,
-    receive: (message, reply) => controller.receive(message, reply),
-    onInvalid: (reply) => reply({ type: 'status', status: controller.currentStatus() }),
-  });
-  const panel = new ChatPanel(webviews, context.extensionUri);
-  const actions = new EditorChatActions({
-    runCommand: (action) =>
-      void vscode.commands.executeCommand(action === 'setApiKey' ? commandIds.setApiKey : commandIds.showServerOutput),
-  });
-  const controller: ChatController = new ChatController({
-    session,
-    history,
-    actions,
-    broadcast: (message) => webviews.broadcast(message),
-    hasReadyView: () => webviews.hasReadyView,
-    status: () => {
-      const { provider, model } = sanitiseSettings(readRawSettings()).settings;
-      const inDemo = offlineDemo?.providers.includes(provider) ?? false;
-      return {
-        provider,
-        model: model || defaultModels[provider],
-        ...(inDemo ? { offlineDemoLabel } : {}),
-        ...(!inDemo && storedKeys[provider] === false ? { keyMissing: true } : {}),
-      };
-    },
-  });
-  const view = new ChatViewProvider(webviews);
-  const refreshKeys = async () => {
-    const keys = await apiKeys.getAll();
-    storedKeys = { anthropic: keys.anthropic !== undefined, openai: keys.openai !== undefined };
-    controller.refreshStatus();
-  };
+  const meter = new BudgetMeter();
+  const lazy = new LazyFeatures((registerCommand) => {
+    // A separate bundle next to this one (see esbuild.mjs), so loading it is not part of activation.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { activateFeatures } = require('./features.js') as typeof featuresModule;
+    return activateFeatures({
+      context,
+      output,
+      meter,
+      registerCommand: (id, handler) => new vscode.Disposable(registerCommand(id, handler)),
+    });
+  }, setImmediate);
+  features = lazy;
 
   context.subscriptions.push(
     output,
-    server,
-    view,
-    panel,
-    actions,
-    vscode.window.registerWebviewViewProvider(chatViewId, view),
-    ...registerCommands({
-      apiKeys,
-      output,
-      chat: { openInEditor: () => panel.open(), prefill: (text) => controller.prefill(text), newChat: () => controller.receive({ type: 'newChat' }, () => undefined) },
-    }),
-    server.onRetryScheduled((params) => session.retryScheduled(params)),
-    ...registerBudget(server, output),
-    registerExtractCommand({ server, workspaceState: context.workspaceState, output }),
-    server.onWillStart((demo) => {
-      offlineDemo = demo;
-      controller.refreshStatus();
-    }),
-    // A process's environment is fixed when it starts, so a new or removed key needs a new server.
-    apiKeys.onDidChange(() => {
-      void server.restart();
-      void refreshKeys();
-    }),
-    vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration(settingsSection)) {
-        controller.refreshStatus();
-      }
+    meter,
+    // package.json lists every command, so each is forwarded from the start, loaded or not.
+    ...contributedCommandIds(context.extension.packageJSON).map((id) =>
+      vscode.commands.registerCommand(id, (...args: unknown[]) => lazy.run(id, args)),
+    ),
+    vscode.window.registerWebviewViewProvider(chatViewId, {
+      resolveWebviewView: (view) => lazy.get().then((loaded) => loaded.resolveChatView(view)),
     }),
   );
-  void refreshKeys();
-
-  // Start the server now, without making activation wait for it; the first request waits instead.
-  void server.ready().catch(() => undefined);
+  lazy.loadSoon((error) => {
+    output.error(`Tollgate could not load its features: ${String(error)}`);
+    void vscode.window.showErrorMessage(
+      'Tollgate could not load its features, so chat, extraction and the budget are unavailable. Reinstall the Tollgate extension, then reload the window.',
+    );
+  });
 }
 
 export function deactivate(): Promise<void> | undefined {
-  return serverConnection?.stop();
+  return features?.stop();
 }

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { formatUsd } from '../../../server/src/budget/money';
 import { ExportUsageRequest, RaiseBudgetRequest } from '../../../server/src/protocol';
+import type { RegisterCommand } from '../commands';
 import type { ServerConnection } from '../languageClient';
 import { readRawSettings, sanitiseSettings, defaultModels } from '../settings';
 import { budgetCommandIds } from './meterView';
@@ -13,17 +14,19 @@ import type { UsageView } from './usageView';
 export interface BudgetCommandContext {
   server: ServerConnection;
   usageView: UsageView;
+  registerCommand: RegisterCommand;
 }
 
 export function registerBudgetCommands(context: BudgetCommandContext): vscode.Disposable[] {
+  const { registerCommand } = context;
   return [
-    vscode.commands.registerCommand(budgetCommandIds.showUsage, () => context.usageView.show()),
-    vscode.commands.registerCommand(budgetCommandIds.raiseBudget, (suggestedUsd?: unknown) =>
+    registerCommand(budgetCommandIds.showUsage, () => context.usageView.show()),
+    registerCommand(budgetCommandIds.raiseBudget, (suggestedUsd?: unknown) =>
       raiseBudget(context, typeof suggestedUsd === 'number' ? suggestedUsd : undefined),
     ),
-    vscode.commands.registerCommand(budgetCommandIds.openBudgetSettings, openBudgetSettings),
-    vscode.commands.registerCommand(budgetCommandIds.exportUsage, () => exportUsage(context)),
-    vscode.commands.registerCommand(budgetCommandIds.setModelPrice, (model?: unknown) =>
+    registerCommand(budgetCommandIds.openBudgetSettings, openBudgetSettings),
+    registerCommand(budgetCommandIds.exportUsage, () => exportUsage(context)),
+    registerCommand(budgetCommandIds.setModelPrice, (model?: unknown) =>
       setModelPrice(typeof model === 'string' ? model : undefined),
     ),
   ];

@@ -15,6 +15,7 @@ import {
   type ExtractResult,
   TollgateErrorCodes,
 } from '../../../server/src/protocol';
+import type { RegisterCommand } from '../commands';
 import { hasEntityList, resultReport } from './resultReport';
 
 export const extractCommandId = 'tollgate.extractEntities';
@@ -30,6 +31,7 @@ export interface ExtractCommandContext {
   server: ExtractionClient;
   workspaceState: vscode.Memento;
   output: vscode.LogOutputChannel;
+  registerCommand: RegisterCommand;
 }
 
 interface LspRange {
@@ -144,5 +146,5 @@ export async function extractEntities(context: ExtractCommandContext, uriArg?: u
 }
 
 export function registerExtractCommand(context: ExtractCommandContext): vscode.Disposable {
-  return vscode.commands.registerCommand(extractCommandId, (uri?: unknown, range?: unknown) => extractEntities(context, uri, range));
+  return context.registerCommand(extractCommandId, (uri?: unknown, range?: unknown) => extractEntities(context, uri, range));
 }

@@ -18,10 +18,12 @@ export interface SessionOptions {
   withExtension?: boolean;
   /** More user settings (e.g. a tiny `tollgate.budget.dailyUsd`). */
   settings?: Record<string, unknown>;
+  /** More .vsix files to install beside Tollgate (e.g. the bench's empty baseline extension). */
+  extraVsixFiles?: string[];
 }
 
 export async function startSession(teardown: Teardown, name: string, options: SessionOptions = {}): Promise<Session> {
-  const vsixFiles = options.withExtension === false ? [] : [packageExtension()];
+  const vsixFiles = [...(options.withExtension === false ? [] : [packageExtension()]), ...(options.extraVsixFiles ?? [])];
   const fake = await startFakeProvider(teardown, name);
   const server = await startCodeServer(teardown, {
     name,
