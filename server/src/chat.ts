@@ -26,7 +26,8 @@ const chatParamsSchema = z.object({
 });
 
 export interface ChatDependencies extends AttemptDependencies {
-  settings: () => Settings;
+  /** The settings as of the last change the editor announced before this request (see SettingsSource). */
+  latestSettings: () => Promise<Settings>;
   apiKeys: ApiKeys;
   /** Sends one partial result on the request's `partialResultToken`. */
   sendDelta: (token: ProgressToken, delta: ChatDelta) => void;
@@ -39,7 +40,7 @@ export function createChatHandler(deps: ChatDependencies) {
       throw requestError('invalidRequest', `The tollgate/chat request is not valid: ${describeIssue(parsed.error)}.`);
     }
     const request = parsed.data;
-    const settings = deps.settings();
+    const settings = await deps.latestSettings();
     const call = prepareCall(settings, deps.apiKeys, request, {
       messages: request.messages,
       maxTokens: request.maxTokens ?? settings.maxTokens,

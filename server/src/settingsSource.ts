@@ -16,6 +16,11 @@ import { defaultSettings, sanitiseSettings, type Settings } from './settings';
 
 export class SettingsSource {
   private current: Settings = defaultSettings;
+  /**
+   * The pull in flight, if any. A change the client announced is on the wire before any request sent after
+   * it, so a call that awaits `latest()` runs with the settings the user had when they made the call.
+   */
+  private pulling: Promise<void> = Promise.resolve();
   private shownProblems = new Set<string>();
   private capabilities: ClientCapabilities = {};
 
@@ -28,6 +33,12 @@ export class SettingsSource {
     return this.current;
   }
 
+  /** The settings once the pull of an announced change (or the first pull after start) has landed. */
+  async latest(): Promise<Settings> {
+    await this.pulling;
+    return this.current;
+  }
+
   /** Call from `onInitialize`. */
   initialize(params: InitializeParams): void {
     this.capabilities = params.capabilities;
@@ -35,25 +46,41 @@ export class SettingsSource {
     this.apply(options?.settings);
   }
 
-  /** Call from `onInitialized`: asks to be told of changes, then listens for them. */
+  /**
+   * Call from `onInitialized`: asks to be told of changes, then listens for them. A change made between the
+   * moment the client read `initializationOptions` and the moment the registration took effect is
+   * announced to nobody (a key change restarts the server, and the user may switch provider right then),
+   * so once registered the settings are pulled once more.
+   */
   listen(): void {
     if (this.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
-      this.connection.client
+      this.pulling = this.connection.client
         .register(DidChangeConfigurationNotification.type, { section: 'tollgate' })
-        .catch((error: unknown) => this.log.warn(`The editor refused to send settings changes: ${String(error)}`));
+        .then(
+          () => this.pull(),
+          (error: unknown) => this.log.warn(`The editor refused to send settings changes: ${String(error)}`),
+        );
     }
-    this.connection.onDidChangeConfiguration(async (change) => {
+    this.connection.onDidChangeConfiguration((change) => {
       if (this.capabilities.workspace?.configuration) {
-        try {
-          this.apply(await this.connection.workspace.getConfiguration('tollgate'));
-        } catch (error) {
-          this.log.error(`Could not read the tollgate settings from the editor: ${String(error)}`);
-        }
+        const before = this.pulling;
+        this.pulling = before.then(() => this.pull());
       } else {
         // Editors without workspace/configuration push the settings in the notification itself.
         this.apply((change.settings as { tollgate?: unknown } | undefined)?.tollgate);
       }
     });
+  }
+
+  private async pull(): Promise<void> {
+    if (!this.capabilities.workspace?.configuration) {
+      return;
+    }
+    try {
+      this.apply(await this.connection.workspace.getConfiguration('tollgate'));
+    } catch (error) {
+      this.log.error(`Could not read the tollgate settings from the editor: ${String(error)}`);
+    }
   }
 
   private apply(section: unknown): void {

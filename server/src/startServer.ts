@@ -29,6 +29,7 @@ export function startServer(
   // Chat and extraction call providers the same way: through the budget's guard, announcing retries.
   const providerCalls = {
     settings: () => settings.settings,
+    latestSettings: () => settings.latest(),
     apiKeys: environment.apiKeys,
     createProvider,
     guard: budget.guard,

@@ -41,6 +41,8 @@ const extractParamsSchema = z.object({
 
 export interface ExtractDependencies extends AttemptDependencies {
   settings: () => Settings;
+  /** The settings as of the last change the editor announced before this request (see SettingsSource). */
+  latestSettings: () => Promise<Settings>;
   apiKeys: ApiKeys;
   sources: SchemaSources;
   compiler: SchemaCompiler;
@@ -103,7 +105,7 @@ export function createExtractHandler(deps: ExtractDependencies) {
     if (!compiled.ok) {
       throw extractError('schemaInvalid', 'badSchema', `The schema ${resolved.label} cannot be used because ${compiled.problem}. Fix the schema and try again.`);
     }
-    const settings = deps.settings();
+    const settings = await deps.latestSettings();
     const provider = request.provider ?? settings.provider;
     const output = toNativeOutput(resolved.schema, provider, resolved.label);
     const mode = output ? 'native' : 'prompted';

@@ -67,6 +67,10 @@ export interface ServerUnderTest {
   ): Promise<ChatOutcome>;
   /** Replaces the editor's `tollgate` section, tells the server, and waits until it has re-read it. */
   changeSettings(settings: Record<string, unknown>): Promise<void>;
+  /** Changes what the editor answers to `workspace/configuration` without announcing it. */
+  replaceSettingsQuietly(settings: Record<string, unknown>): void;
+  /** Announces a settings change and returns at once, without waiting for the server to pull it. */
+  announceSettings(settings: Record<string, unknown>): Promise<void>;
   close(): void;
 }
 
@@ -181,6 +185,13 @@ export async function connectAsEditor(
       }
       outcome.streamedText = deltas.map((d) => d.text).join('');
       return outcome;
+    },
+    replaceSettingsQuietly(next) {
+      settings = next;
+    },
+    async announceSettings(next) {
+      settings = next;
+      await connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     },
     async changeSettings(next) {
       settings = next;
