@@ -3,6 +3,7 @@
 //   node esbuild.mjs --watch       rebuild on change
 //   node esbuild.mjs --production  minified, no sourcemaps (used by `npm run package`)
 import * as esbuild from 'esbuild';
+import { rankTablesAsData } from './scripts/rankTables.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -46,7 +47,8 @@ const targets = [
     target: 'node20',
     external: ['vscode'],
   },
-  // Language server: a plain Node program (`node dist/server/server.js --stdio`).
+  // Language server: a plain Node program (`node dist/server/server.js --stdio`), with the tokenizer's
+  // rank tables as JSON files beside it.
   {
     ...shared,
     entryPoints: { server: 'server/src/server.ts' },
@@ -54,6 +56,7 @@ const targets = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    plugins: [...shared.plugins, rankTablesAsData],
   },
   // Chat view: browser code loaded into the webview.
   {
