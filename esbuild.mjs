@@ -6,6 +6,7 @@
 //                                  each bundle holds; bench/bundles.ts reads it); never packaged
 import { writeFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
+import { rankTablesAsData } from './scripts/rankTables.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -64,7 +65,8 @@ const targets = [
     external: ['vscode'],
     plugins: [...shared.plugins, lazyFeatures],
   },
-  // Language server: a plain Node program (`node dist/server/server.js --stdio`).
+  // Language server: a plain Node program (`node dist/server/server.js --stdio`), with the tokenizer's
+  // rank tables as JSON files beside it.
   {
     ...shared,
     entryPoints: { server: 'server/src/server.ts' },
@@ -72,6 +74,7 @@ const targets = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    plugins: [...shared.plugins, rankTablesAsData],
   },
   // Chat view: browser code loaded into the webview.
   {

@@ -7,7 +7,7 @@
  * issue's `clientBundleBytes`), and `features.js`, which extension.js loads on the turn after activation.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { figure, type Figure } from './stats';
 
@@ -39,8 +39,9 @@ export function measureBundles(root: string): Figure[] {
         `zod ${bytesText(features.packages.get('zod') ?? 0)} (the chat's message schemas and the settings registry shared with the server), ` +
         `Tollgate's own code ${bytesText(features.ownCode)}; no goal in the issue — the language client alone is larger than the 150 KB client goal`,
     }),
-    figure('serverBundleBytes', 'B', [bytes('dist/server/server.js')], {
-      note: 'dist/server/server.js, minified production build; no goal in the issue',
+    // The tokenizer's rank tables ship as JSON beside server.js (scripts/rankTables.mjs): they count too.
+    figure('serverBundleBytes', 'B', [bytes('dist/server/server.js') + rankTables(root).reduce((sum, file) => sum + bytes(file), 0)], {
+      note: `dist/server/server.js (${bytes('dist/server/server.js').toLocaleString('en-US')} B), minified production build, plus the rank tables it reads (${rankTables(root).map((file) => file.slice('dist/server/'.length)).join(', ')}); no goal in the issue`,
     }),
   ];
 }
@@ -88,4 +89,12 @@ function packageOf(file: string): string | undefined {
 
 function bytesText(value: number): string {
   return `${value.toLocaleString('en-US')} B`;
+}
+
+/** The JSON data files the server bundle reads at run time, as paths from the repository root. */
+function rankTables(root: string): string[] {
+  return readdirSync(join(root, 'dist', 'server'))
+    .filter((name) => name.endsWith('.ranks.json'))
+    .sort()
+    .map((name) => `dist/server/${name}`);
 }

@@ -29,6 +29,7 @@ import {
   RetryScheduledNotification,
   type RetryScheduledParams,
 } from '../../server/src/protocol';
+import { serverNodeFlags } from '../../server/src/nodeFlags';
 import type { ProtocolRequestType } from 'vscode-languageserver-protocol';
 import {
   applySettingOverrides,
@@ -170,7 +171,7 @@ export class ServerConnection implements vscode.Disposable {
       // TransportKind.stdio makes vscode-languageclient add `--stdio` to the arguments.
       transport: TransportKind.stdio,
       args: ['--storage', this.context.globalStorageUri.fsPath],
-      options: { env: serverEnvironment(process.env, effectiveApiKeys(storedKeys, offlineDemo), readHttpSettings()) },
+      options: { env: serverEnvironment(process.env, effectiveApiKeys(storedKeys, offlineDemo), readHttpSettings()), execArgv: [...serverNodeFlags] },
     };
     // Every file: the server offers the extract code action on any selection and checks schema files as
     // they are edited. The watcher tells it about schema files changed outside the editor.

@@ -14,6 +14,7 @@
  *   anyway, the call settles to the provider's reported usage, so only the reservation, never the spend,
  *   is off.
  */
+import { GptEncoding } from 'gpt-tokenizer/GptEncoding';
 import type { ProviderId } from '../protocol';
 import type { ProviderCall } from '../providers/provider';
 
@@ -26,29 +27,52 @@ const anthropicPerRequest = 16;
 const openaiPerMessage = 3;
 const openaiPerRequest = 3;
 
-type Counter = (text: string, options: typeof asPlainText) => number;
-let encodings: Promise<{ o200k: Counter; cl100k: Counter }> | undefined;
+type EncodingName = 'o200k_base' | 'cl100k_base';
+type Counter = (text: string) => number;
 
 /**
- * Loads the encodings once. Their rank tables take about half a second to parse, so they load on first
- * use (or from `warmUpTokenizer()` once the server is up), not while the server starts.
+ * The rank tables, imported only when an encoding is first needed: together they are most of the
+ * server's code and memory (o200k about 18 MB of heap, cl100k 14 MB more), and cl100k only serves GPT-4
+ * and GPT-3.5. The server bundle ships them as JSON files next to server.js rather than as JavaScript
+ * (esbuild.mjs, `rankTablesAsData`): JSON.parse reads them at a fraction of the memory V8 needs to compile
+ * a 200,000-element array literal.
  */
-function loadEncodings(): Promise<{ o200k: Counter; cl100k: Counter }> {
-  encodings ??= Promise.all([import('gpt-tokenizer/encoding/o200k_base'), import('gpt-tokenizer/encoding/cl100k_base')]).then(
-    ([o200k, cl100k]) => ({ o200k: o200k.countTokens, cl100k: cl100k.countTokens }),
-  );
-  return encodings;
+const rankTables: Record<EncodingName, () => Promise<{ default: (string | number[])[] }>> = {
+  o200k_base: () => import('gpt-tokenizer/bpeRanks/o200k_base'),
+  cl100k_base: () => import('gpt-tokenizer/bpeRanks/cl100k_base'),
+};
+
+const encodings = new Map<EncodingName, Promise<Counter>>();
+
+/** Loads an encoding once; later calls share the same promise. */
+function encoding(name: EncodingName): Promise<Counter> {
+  let loaded = encodings.get(name);
+  if (loaded === undefined) {
+    loaded = rankTables[name]().then((ranks) => {
+      const api = GptEncoding.getEncodingApi(name, () => ranks.default);
+      return (text: string) => api.countTokens(text, asPlainText);
+    });
+    encodings.set(name, loaded);
+  }
+  return loaded;
 }
 
+/**
+ * Parses `o200k_base` (used for every Anthropic call and current OpenAI models) once the server is up,
+ * so the first call does not wait about half a second for it. `cl100k_base` loads on first use.
+ */
 export function warmUpTokenizer(): void {
-  void loadEncodings();
+  void encoding('o200k_base');
+}
+
+/** The encoding OpenAI uses for `model`: cl100k for GPT-4 and GPT-3.5, o200k for everything newer. */
+export function openaiEncoding(model: string): EncodingName {
+  return /^gpt-(4|3\.5)(?!\.|o)/.test(model) ? 'cl100k_base' : 'o200k_base';
 }
 
 /** Exact token count of `text` in the encoding OpenAI uses for `model`. */
 export async function openaiTokens(model: string, text: string): Promise<number> {
-  const { o200k, cl100k } = await loadEncodings();
-  const legacy = /^gpt-(4|3\.5)(?!\.|o)/.test(model);
-  return legacy ? cl100k(text, asPlainText) : o200k(text, asPlainText);
+  return (await encoding(openaiEncoding(model)))(text);
 }
 
 /** Input tokens the call will be billed for: exact for OpenAI, an upper bound in practice for Anthropic. */
@@ -58,14 +82,11 @@ export async function estimateInputTokens(
 ): Promise<number> {
   const texts = [...(call.system ? [call.system] : []), ...call.messages.map((m) => m.content)];
   if (provider === 'openai') {
-    let sum = openaiPerRequest;
-    for (const text of texts) {
-      sum += (await openaiTokens(call.model, text)) + openaiPerMessage;
-    }
-    return sum;
+    const count = await encoding(openaiEncoding(call.model));
+    return texts.reduce((sum, text) => sum + count(text) + openaiPerMessage, openaiPerRequest);
   }
-  const { o200k: countO200k } = await loadEncodings();
-  const o200k = texts.reduce((sum, text) => sum + countO200k(text, asPlainText), 0);
+  const countO200k = await encoding('o200k_base');
+  const o200k = texts.reduce((sum, text) => sum + countO200k(text), 0);
   return Math.ceil(o200k * anthropicFactor) + texts.length * anthropicPerMessage + anthropicPerRequest;
 }
 

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { rankTablesAsData } from '../../../scripts/rankTables.mjs';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 
@@ -16,6 +17,7 @@ export async function buildServerBundle(): Promise<{ outdir: string; bundle: str
     platform: 'node',
     format: 'cjs',
     logLevel: 'silent',
+    plugins: [rankTablesAsData],
   });
   return { outdir, bundle: join(outdir, 'server.js') };
 }
