@@ -13,16 +13,16 @@
  * tries: with free-for-all polling one waiter lost 50 races in a row (90 ms) to a lock held for 40 µs.
  * So a waiter that finds the lock taken claims the next turn by creating `<lock>.next` (O_EXCL again,
  * same content). While a claim exists nobody but its claimant takes the lock, not even a process that
- * finds the lock free; the claimant watches the folder (`lockWakeups.ts`) to take the lock as soon as
- * it is released, then deletes the claim, and the next waiter claims. A claim is broken like a lock
+ * finds the lock free; the claimant watches the lock file (`lockWakeups.ts`) to take the lock as soon as
+ * it is released, then deletes the claim, and the other waiters, watching the claim, race to claim the
+ * next turn. A claim is broken like a lock
  * (its pid gone), and also once it is older than a turn can take (`claimStaleMs`). The claim only
  * orders turns: mutual exclusion still rests on the lock file alone, so an older Tollgate that ignores
  * claims is merely unfair.
  */
 import { closeSync, existsSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
-import { LockWakeups } from './lockWakeups';
+import { untilChanged } from './lockWakeups';
 
 export interface LockOwner {
   pid: number;
@@ -54,7 +54,6 @@ export class FileLock {
   private readonly pollMs: number;
   /** `<lock>.next`: the waiter that lost a race for a free lock and goes next (see the file comment). */
   readonly claimPath: string;
-  private readonly wakeups: LockWakeups;
   private calls = 0;
 
   constructor(
@@ -66,7 +65,6 @@ export class FileLock {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.pollMs = options.pollMs ?? 4;
     this.claimPath = `${path}.next`;
-    this.wakeups = new LockWakeups(dirname(path));
   }
 
   /** Runs `critical` while holding the lock. `critical` is synchronous on purpose (see the file comment). */
@@ -77,9 +75,8 @@ export class FileLock {
     const started = Date.now();
     const token = `${this.owner.pid} ${this.owner.host} ${this.owner.instance}.${this.calls++}`;
     let claimed = false;
-    let watching = false;
     try {
-      for (let attempt = 0; ; attempt++) {
+      for (;;) {
         const claim = readQuietly(this.claimPath);
         claimed &&= claim?.startsWith(`${token} `) === true; // A claim stalled past its age may be broken.
         if ((claim === undefined || claimed) && this.tryAcquire()) {
@@ -95,30 +92,23 @@ export class FileLock {
           // We lost a race for the lock: be next. While the claim exists, every other waiter — and the
           // holder's own next call — leaves the lock to us.
           claimed = this.tryCreate(this.claimPath, token);
-        } else if (!claimed && attempt % 8 === 7) {
-          this.breakIfStale(this.claimPath, claim);
         }
-        if (!claimed) {
-          // Someone else goes next: look again for a free claim in 1–2 ms, as all waiters used to.
-          await new Promise((resolve) => setTimeout(resolve, 1 + Math.random()));
-          continue;
-        }
-        if (!watching) {
-          this.wakeups.start();
-          watching = true;
-        }
-        // Ours is the next turn: wake as the lock is released. A timeout instead means its holder may be dead.
-        if (!(await this.wakeups.sleep(this.path, this.pollMs + Math.random() * this.pollMs))) {
-          const holder = readQuietly(this.path);
-          if (holder !== undefined) {
-            this.breakIfStale(this.path, holder);
+        // Sleep until the file we wait on goes: the claim (to race for the next one; everyone wakes on the
+        // same event, so no one is favoured) or, when the next turn is ours, the lock. Waking by timeout
+        // instead means its owner may be dead.
+        const awaited = claimed ? this.path : this.claimPath;
+        if (!(await untilChanged(awaited, this.pollMs + Math.random() * this.pollMs))) {
+          const content = readQuietly(awaited);
+          if (content !== undefined) {
+            this.breakIfStale(awaited, content);
           }
         }
       }
-    } finally {
-      if (watching) {
-        this.wakeups.stop();
+    } catch (error) {
+      if (claimed) {
+        unlinkQuietly(this.claimPath);
       }
+      throw error;
     }
     if (claimed) {
       unlinkQuietly(this.claimPath);

@@ -1,88 +1,43 @@
 /**
- * Wakes the waiters of a `FileLock` when its files change, instead of letting them sleep through a poll
- * interval: a holder keeps the lock for tens of microseconds, so a waiter that sleeps 1–2 ms between
- * tries loses nearly every race to a process that is already running.
+ * Wakes a waiter of a `FileLock` when the lock file (or the claim on the next turn) it waits on goes
+ * away, instead of letting it sleep through a poll interval: a holder keeps the lock for tens of
+ * microseconds, so a waiter that sleeps 1–2 ms between tries loses nearly every race to a process that
+ * is already running.
  *
- * One `fs.watch` of the lock's folder per process, open only while some call of this process waits
- * (so an idle window holds no watch). Events are a hint, never a guarantee (a network drive may send
- * none, and the folder also changes whenever the journal grows): every waiter still wakes after a short
- * timeout, and without a watch it polls as often as the lock always did.
+ * It watches that one file (`fs.watch`), not the folder, so the journal growing next to it wakes nobody.
+ * Events are a hint, never a guarantee (a network drive may send none): the wait also ends after a
+ * timeout, and when nothing can be watched it polls as often as the lock always did.
  */
-import { type FSWatcher, watch } from 'node:fs';
-import { basename } from 'node:path';
+import { watch } from 'node:fs';
 
-export class LockWakeups {
-  private watcher: FSWatcher | undefined;
-  private watchable = true;
-  private waiting = 0;
-  /** Each sleeper with the file name it waits on. */
-  private readonly sleepers = new Map<() => void, string>();
-  private readonly dir: string;
+let watchable = true;
 
-  /** Wakes on changes of files in `dir`. */
-  constructor(dir: string) {
-    this.dir = dir;
-  }
-
-  /** Starts waiting: the watch is opened for the first waiter of this process. Pair with `stop`. */
-  start(): void {
-    this.waiting++;
-    if (this.watcher || !this.watchable) {
+/**
+ * Resolves with true when `path` changes or is gone (at once if it is gone already), or with false after
+ * `timeoutMs` (at most 2 ms when files cannot be watched here).
+ */
+export function untilChanged(path: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let settle = (changed: boolean) => {
+      settle = () => undefined;
+      clearTimeout(timer);
+      watcher?.close();
+      resolve(changed);
+    };
+    let watcher: ReturnType<typeof watch> | undefined;
+    const timer = setTimeout(() => settle(false), watchable ? timeoutMs : Math.min(timeoutMs, 1 + Math.random()));
+    if (!watchable) {
       return;
     }
     try {
-      this.watcher = watch(this.dir, { persistent: false }, (_event, name) => {
-        this.wake(name === null ? undefined : name.toString());
-      });
-      this.watcher.on('error', () => this.unwatchable());
-    } catch {
-      this.unwatchable();
-    }
-  }
-
-  stop(): void {
-    this.waiting--;
-    if (this.waiting === 0) {
-      this.watcher?.close();
-      this.watcher = undefined;
-    }
-  }
-
-  /**
-   * Resolves on the next change of `path` (one of the watched files), or after `timeoutMs` (at most
-   * 2 ms when nothing can be watched). Resolves with whether a change woke it.
-   */
-  sleep(path: string, timeoutMs: number): Promise<boolean> {
-    const name = basename(path);
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.sleepers.delete(wake);
-        resolve(true);
-      };
-      const timer = setTimeout(
-        () => {
-          this.sleepers.delete(wake);
-          resolve(false);
-        },
-        this.watcher ? timeoutMs : Math.min(timeoutMs, 1 + Math.random()),
-      );
-      this.sleepers.set(wake, name);
-    });
-  }
-
-  /** Wakes the sleepers on `name` (all of them when the platform does not say which file changed). */
-  private wake(name: string | undefined): void {
-    for (const [wake, on] of [...this.sleepers]) {
-      if (name === undefined || name === on) {
-        wake();
+      watcher = watch(path, { persistent: false }, () => settle(true));
+      watcher.on('error', () => settle(true));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        settle(true); // Released already: try again now.
+      } else {
+        watchable = false; // No watching on this system (e.g. out of inotify watches): poll.
       }
     }
-  }
-
-  private unwatchable(): void {
-    this.watcher?.close();
-    this.watcher = undefined;
-    this.watchable = false;
-  }
+  });
 }
