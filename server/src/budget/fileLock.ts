@@ -11,8 +11,8 @@
  *
  * Fairness. A holder lets go and, when busy, asks again microseconds later, while waiters sleep between
  * tries: with free-for-all polling one waiter lost 50 races in a row (90 ms) to a lock held for 40 µs.
- * So a waiter that finds the lock taken claims the next turn by creating `<lock>.next` (O_EXCL again,
- * same content). While a claim exists nobody but its claimant takes the lock, not even a process that
+ * So a waiter that keeps finding the lock taken (for `claimAfterMs`) claims the next turn by creating
+ * `<lock>.next` (O_EXCL again, same content). While a claim exists nobody but its claimant takes the lock, not even a process that
  * finds the lock free; the claimant watches the lock file (`lockWakeups.ts`) to take the lock as soon as
  * it is released, then deletes the claim, and the other waiters, watching the claim, race to claim the
  * next turn. A claim is broken like a lock
@@ -40,6 +40,12 @@ export interface FileLockOptions {
   timeoutMs?: number;
   /** A waiter nobody wakes looks again after 1–2× this. */
   pollMs?: number;
+  /**
+   * A waiter claims the next turn once it has waited this long. Until then a running process may take
+   * the lock again and again (it is cheaper than waking another process for each turn); after, turns
+   * go round. This bounds the wait at about this plus one turn per process waiting.
+   */
+  claimAfterMs?: number;
 }
 
 /**
@@ -52,6 +58,7 @@ export class FileLock {
   private readonly staleMs: number;
   private readonly timeoutMs: number;
   private readonly pollMs: number;
+  private readonly claimAfterMs: number;
   /** `<lock>.next`: the waiter that lost a race for a free lock and goes next (see the file comment). */
   readonly claimPath: string;
   private calls = 0;
@@ -64,6 +71,7 @@ export class FileLock {
     this.staleMs = options.staleMs ?? 10_000;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.pollMs = options.pollMs ?? 4;
+    this.claimAfterMs = options.claimAfterMs ?? 2;
     this.claimPath = `${path}.next`;
   }
 
@@ -72,7 +80,7 @@ export class FileLock {
     if (!existsSync(this.claimPath) && this.tryAcquire()) {
       return this.run(critical);
     }
-    const started = Date.now();
+    const started = performance.now();
     const token = `${this.owner.pid} ${this.owner.host} ${this.owner.instance}.${this.calls++}`;
     let claimed = false;
     try {
@@ -82,21 +90,21 @@ export class FileLock {
         if ((claim === undefined || claimed) && this.tryAcquire()) {
           break;
         }
-        if (Date.now() - started > this.timeoutMs) {
+        if (performance.now() - started > this.timeoutMs) {
           throw new Error(
             `Tollgate could not lock its budget ledger (${this.path} is held by ${this.describeHolder()}) for ` +
               `${Math.round(this.timeoutMs / 1000)} s. If no Tollgate server is running, delete that file.`,
           );
         }
-        if (claim === undefined) {
-          // We lost a race for the lock: be next. While the claim exists, every other waiter — and the
-          // holder's own next call — leaves the lock to us.
+        if (claim === undefined && performance.now() - started >= this.claimAfterMs) {
+          // We keep losing the race for the lock: be next. While the claim exists, every other waiter —
+          // and the holder's own next call — leaves the lock to us.
           claimed = this.tryCreate(this.claimPath, token);
         }
-        // Sleep until the file we wait on goes: the claim (to race for the next one; everyone wakes on the
-        // same event, so no one is favoured) or, when the next turn is ours, the lock. Waking by timeout
-        // instead means its owner may be dead.
-        const awaited = claimed ? this.path : this.claimPath;
+        // Sleep until the file we wait on goes: the lock when the next turn is ours or nobody claimed it,
+        // else the claim (to race for the next one; everyone wakes on the same event, so no one is
+        // favoured). Waking by timeout instead means its owner may be dead.
+        const awaited = claimed || claim === undefined ? this.path : this.claimPath;
         if (!(await untilChanged(awaited, this.pollMs + Math.random() * this.pollMs))) {
           const content = readQuietly(awaited);
           if (content !== undefined) {
