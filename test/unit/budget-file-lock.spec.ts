@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, unlinkSync, utimesSync, writeFileSync } from '
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FileLock } from '../../server/src/budget/fileLock';
+import { spawn } from 'node:child_process';
+import { FileLock, processIsAlive } from '../../server/src/budget/fileLock';
 
 function lockPath(): string {
   return join(mkdtempSync(join(tmpdir(), 'tollgate-lock-')), 'ledger.lock');
@@ -124,4 +125,26 @@ test('a lock whose holder is killed while a claimant waits is taken over by the 
   await until(() => existsSync(`${path}.next`));
   holderAlive = false;
   assert.equal(await ran, 'ran');
+});
+
+test('a process killed with SIGKILL while holding the lock, with a claimant waiting, blocks nobody', { timeout: 60_000 }, async () => {
+  const path = lockPath();
+  // A real process takes the lock and stops inside its critical section, as if the kill hit it there.
+  const script =
+    `const { FileLock, processIsAlive } = require(${JSON.stringify(join(__dirname, '../../server/src/budget/fileLock.ts'))});` +
+    `new FileLock(${JSON.stringify(path)}, { pid: process.pid, host: require('node:os').hostname(), instance: 'doomed' }, { isAlive: processIsAlive })` +
+    `.withLock(() => { process.stdout.write('held\\n'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); });`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('held') && resolve()));
+  const lock = new FileLock(path, owner, { isAlive: processIsAlive });
+  const order: string[] = [];
+  const first = lock.withLock(() => order.push('claimant'));
+  await until(() => existsSync(`${path}.next`));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+  await Promise.all([first, lock.withLock(() => order.push('later'))]);
+  assert.deepEqual(order, ['claimant', 'later']);
+  assert.equal(existsSync(path), false);
+  assert.equal(existsSync(`${path}.next`), false);
 });
