@@ -13,6 +13,13 @@
  *   latest a server starting up — settles it at its worst case, marked `orphaned` and `estimated`: the
  *   provider may have billed all of it and nobody can know less. A reservation is settled once: the first
  *   `settle` line for an id wins and later ones are ignored, so nothing is counted twice.
+ * - Durability: `reserve` resolves only after its line is written (`write(2)`, in the lock), so it is
+ *   in the kernel's cache — seen by every process and kept if ours is killed — before the provider call
+ *   starts. Lines are not fsynced: an fsync costs ~0.6 ms on this machine's disk, ten times the whole
+ *   critical section, and would be paid by every waiting process. After a power loss or kernel crash the
+ *   last few seconds of lines may therefore be missing (a torn one is skipped as damage below); calls in
+ *   flight at that moment can be under-counted. Syncing only reserve lines, after the lock is released,
+ *   would close that gap at the caller's own cost if ever needed.
  * - Damage (a torn last line, a garbled line) is skipped and reported; every good entry is kept, and the
  *   damaged bytes stay in the file for inspection. The ledger is never reset.
  * - Days are local calendar days (`now` is injectable); the whole history is kept (≥ 90 days).
