@@ -97,14 +97,11 @@ export async function measureInVsCode(log: (line: string) => void): Promise<Figu
       const finished = await body.evaluate(
         (_, { answers, timeoutMs }) =>
           new Promise<boolean>((resolve) => {
+            // No named helpers in here: tsx would wrap them in a `__name` call the page does not have.
             const scope = globalThis as unknown as { MutationObserver: BrowserMutationObserver; document: BrowserDocument };
-            const isDone = () => scope.document.querySelectorAll('[data-testid="message-assistant"][data-state="done"]').length >= answers;
-            if (isDone()) {
-              resolve(true);
-              return;
-            }
+            const doneAnswers = '[data-testid="message-assistant"][data-state="done"]';
             const observer = new scope.MutationObserver(() => {
-              if (isDone()) {
+              if (scope.document.querySelectorAll(doneAnswers).length >= answers) {
                 observer.disconnect();
                 clearTimeout(timer);
                 resolve(true);
@@ -112,9 +109,14 @@ export async function measureInVsCode(log: (line: string) => void): Promise<Figu
             });
             const timer = setTimeout(() => {
               observer.disconnect();
-              resolve(false);
+              resolve(scope.document.querySelectorAll(doneAnswers).length >= answers);
             }, timeoutMs);
             observer.observe(scope.document.body, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
+            if (scope.document.querySelectorAll(doneAnswers).length >= answers) {
+              observer.disconnect();
+              clearTimeout(timer);
+              resolve(true);
+            }
           }),
         { answers: run + 1, timeoutMs: STREAM_TIMEOUT_MS },
       );
