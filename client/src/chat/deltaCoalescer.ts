@@ -1,16 +1,12 @@
 /**
- * Coalesces streamed text so the webview gets at most one message every other frame, never one per token:
- * a post costs a structured clone and a re-render, and a fast model sends hundreds of deltas a second.
+ * Coalesces streamed text so the webview gets at most one message per frame, never one per token: a
+ * post costs a structured clone and a re-render, and a fast model sends hundreds of deltas a second.
  * Pure: no `vscode` import, the clock is injected.
  */
 import type { ChatPartialResult } from '../../../server/src/protocol';
 
-/**
- * ~30 posts a second: streaming text still reads as smooth, and each post costs the workbench a socket
- * read and two postMessage hops and the view a render (profiled in bench/vscode.ts's 20,000-token stream:
- * at 60 posts a second, the workbench's part alone was about a tenth of the view's main thread).
- */
-export const frameIntervalMs = 33;
+/** ~60 frames a second; within the 16–33 ms a frame takes. */
+export const frameIntervalMs = 16;
 
 export interface FrameScheduler {
   /** Calls `callback` once, about a frame from now; `cancel` prevents the call. */
