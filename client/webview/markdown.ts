@@ -7,7 +7,8 @@ import DOMPurify from 'dompurify';
 import MarkdownIt from 'markdown-it';
 import { highlight } from './highlight';
 
-const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false, highlight });
+/** Exported for the tests that check a streamed answer renders in parts exactly as it does whole. */
+export const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false, highlight });
 
 export function renderMarkdown(text: string): string {
   return DOMPurify.sanitize(markdown.render(text));

@@ -1,7 +1,9 @@
 /**
  * The transcript in the DOM. Only the message that is streaming is re-rendered, at most once per
  * animation frame (less often when a render is slow, so a huge answer cannot starve the page), and only
- * its unfinished tail (see StreamingMarkdown); finished messages are never touched again.
+ * its unfinished tail (see StreamingMarkdown); finished messages are never touched again. When an answer
+ * finishes, what was streamed stays in place: only the server's different final text, or markdown that
+ * cannot be rendered in parts, renders it whole again.
  */
 import type { EntryError, HostAction, HostMessage, TranscriptEntry } from '../src/chat/webviewProtocol';
 import { AutoScroll } from './autoScroll';
@@ -87,6 +89,7 @@ export class Transcript {
       return; // A delta for a message this view never had (it was rebuilt meanwhile): the restore has it.
     }
     rendered.entry.text += text;
+    rendered.streaming?.append(text);
     this.dirty.add(id);
     this.frame ??= requestAnimationFrame(() => this.renderDirty());
   }
@@ -113,7 +116,13 @@ export class Transcript {
     }
     // Render now, before the state changes, so whoever waits for data-state="done" sees the final text.
     this.dirty.delete(message.id);
-    this.renderBody(rendered);
+    const streamed = rendered.streaming;
+    rendered.streaming = undefined;
+    if (streamed && message.text === undefined && streamed.exact) {
+      streamed.render(); // what was streamed stays; only its tail is rendered once more
+    } else {
+      this.renderBody(rendered);
+    }
     this.renderEnding(rendered);
     this.scroll.contentChanged();
   }
@@ -147,9 +156,10 @@ export class Transcript {
       }
     }
     this.dirty.clear();
+    // Scrolling reads the new height, so the layout is done here and counts as part of the render.
+    this.scroll.contentChanged();
     // Rendering may take at most about a quarter of the time, whatever the answer's size.
     this.nextRenderAt = now + (performance.now() - now) * 3;
-    this.scroll.contentChanged();
   }
 
   private renderBody(rendered: RenderedEntry): void {
@@ -157,8 +167,8 @@ export class Transcript {
     if (entry.role === 'user') {
       body.textContent = entry.text; // the user's own words, shown as typed
     } else if (entry.state === 'streaming') {
-      rendered.streaming ??= new StreamingMarkdown(body, (root) => this.decorate(root));
-      rendered.streaming.update(entry.text);
+      rendered.streaming ??= new StreamingMarkdown(body, (root) => this.decorate(root), entry.text);
+      rendered.streaming.render();
     } else {
       rendered.streaming = undefined;
       body.innerHTML = renderMarkdown(entry.text);
