@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { selectionPrompt } from '../../client/src/chat/selectionPrompt';
 import { BlockCutter } from '../../client/webview/blockCutter';
-import { markdown } from '../../client/webview/markdown';
+import { createMarkdown } from '../../client/webview/markdownParser';
+
+const markdown = createMarkdown();
 
 /** Streams `text` in pieces of the given sizes the way StreamingMarkdown does; returns the kept parts. */
 function streamInParts(text: string, sizes: number[]): { parts: string[]; cutter: BlockCutter } {
