@@ -1,7 +1,8 @@
 /**
  * The language server as the editor runs it: `node dist/server/server.js --stdio` in its own process,
  * driven by a plain LSP client (vscode-languageserver-protocol over its stdio, no VS Code), configured to
- * call the in-process fake provider, with the Node flags the extension starts it with (serverNodeFlags).
+ * call a fake provider (the pipeline figures start one in its own process, the memory figures use one in
+ * the bench's process), with the Node flags the extension starts it with (serverNodeFlags).
  * Also reads the process's resident memory from /proc.
  * TOLLGATE_BENCH_SERVER_NODE_ARGS (space-separated) adds Node flags to the server, to try e.g. a heap cap.
  */
