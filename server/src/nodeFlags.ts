@@ -2,7 +2,7 @@
  * V8 flags for the language server process. The extension (client/src/languageClient.ts) and the
  * benchmark (bench/serverProcess.ts) both start the server with them.
  *
- * Each chat allocates short-lived objects at a high rate (SSE chunks, JSON-RPC frames, SDK clients); with
+ * Each chat allocates short-lived objects at a high rate (SSE chunks, JSON-RPC frames, token counts); with
  * V8's defaults the young generation grows to 16 MB semi-spaces and the old generation is collected only
  * after it doubles, so a server holding ~30 MB of live objects sat at ~180 MB after 1,000 chats and kept
  * growing (heap snapshots: +2 MB of live objects, the rest uncollected garbage). `--optimize-for-size`

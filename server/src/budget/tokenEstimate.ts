@@ -66,7 +66,7 @@ export function warmUpTokenizer(): void {
 }
 
 /** The encoding OpenAI uses for `model`: cl100k for GPT-4 and GPT-3.5, o200k for everything newer. */
-export function openaiEncoding(model: string): EncodingName {
+function openaiEncoding(model: string): EncodingName {
   return /^gpt-(4|3\.5)(?!\.|o)/.test(model) ? 'cl100k_base' : 'o200k_base';
 }
 
