@@ -4,7 +4,7 @@
 // auto-scroll, the provider/model picker, history after a reload, the editor tab, and screenshots of the
 // view in light, dark and high-contrast themes (test-results/chat-view-*.png).
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
@@ -45,7 +45,12 @@ describe('the chat panel in a real VS Code', { timeout: 600_000 }, () => {
   let session: Session | undefined;
 
   before(async () => {
-    session = await startSession(teardown, 'chat-panel');
+    session = await startSession(teardown, 'chat-panel', {
+      // A local model has no bundled price; a workspace price of 0 lets the budget admit it (the picker test).
+      workspaceFiles: {
+        '.vscode/settings.json': JSON.stringify({ 'tollgate.pricing': { 'llama3.1': { inputPerMTok: 0, outputPerMTok: 0 } } }),
+      },
+    });
   });
   after(async () => {
     await teardown.run();
@@ -243,14 +248,9 @@ describe('the chat panel in a real VS Code', { timeout: 600_000 }, () => {
   );
 
   test('the header picker writes tollgate.provider and a free-form tollgate.model, and requests use them', () =>
-    shot('panel-picker', async ({ browser, fake, server }) => {
+    shot('panel-picker', async ({ browser, fake }) => {
       const { page } = browser;
-      // A local model has no bundled price; a workspace price of 0 lets the budget admit it.
-      mkdirSync(join(server.workspace, '.vscode'), { recursive: true });
-      writeFileSync(
-        join(server.workspace, '.vscode', 'settings.json'),
-        JSON.stringify({ 'tollgate.pricing': { 'llama3.1': { inputPerMTok: 0, outputPerMTok: 0 } } }),
-      );
+      // llama3.1's price of 0 is in the workspace's settings from the start (see `before`).
       await runCommand(page, 'Tollgate: Set API Key');
       await pickQuickItem(page, 'OpenAI');
       await answerInputBox(page, OPENAI_KEY);

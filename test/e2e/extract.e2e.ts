@@ -3,8 +3,6 @@
 // workspace schema by its title, and see the validated JSON open beside the source. The fake provider
 // answers and records what reached it.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Session } from './harness/session';
 import { startSession } from './harness/session';
@@ -29,11 +27,12 @@ describe('extract entities in a real VS Code', { timeout: 300_000 }, () => {
   let session: Session | undefined;
 
   before(async () => {
-    session = await startSession(teardown, 'extract');
-    const { workspace } = session.server;
-    mkdirSync(join(workspace, 'schemas'), { recursive: true });
-    writeFileSync(join(workspace, 'schemas', 'person.schema.json'), JSON.stringify(personSchema, null, 2));
-    writeFileSync(join(workspace, 'notes.txt'), 'Ada Lovelace was born in 1815 in London.\n');
+    session = await startSession(teardown, 'extract', {
+      workspaceFiles: {
+        'schemas/person.schema.json': JSON.stringify(personSchema, null, 2),
+        'notes.txt': 'Ada Lovelace was born in 1815 in London.\n',
+      },
+    });
   });
   after(async () => {
     await teardown.run();

@@ -3,7 +3,7 @@
 // before start. Stopped by its PID at teardown, which also ends its extension host and language server.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ensureCodeServer } from '../../../scripts/e2e-deps.mjs';
 import { artifactPath, repoRoot, runDir } from './paths';
 import { freePort, portAnswers } from './ports';
@@ -24,6 +24,11 @@ export interface CodeServerOptions {
   smokeTestDriver?: boolean;
   /** Folder to open; default: an empty temp folder. */
   workspace?: string;
+  /**
+   * Files to write into the workspace before the server starts, by path relative to it. A file written
+   * after start reaches VS Code only through its file watcher, seconds later on a busy machine.
+   */
+  workspaceFiles?: Record<string, string>;
   /** Port to bind; default: a free one. */
   port?: number;
   /** Where to bind; only `npm start` passes anything but 127.0.0.1. */
@@ -65,6 +70,10 @@ export async function startCodeServer(teardown: Teardown, options: CodeServerOpt
   const workspace = options.workspace ?? join(dir, 'workspace');
   for (const d of [userDataDir, extensionsDir, workspace, join(dir, 'tmp')]) {
     mkdirSync(d, { recursive: true });
+  }
+  for (const [path, text] of Object.entries(options.workspaceFiles ?? {})) {
+    mkdirSync(dirname(join(workspace, path)), { recursive: true });
+    writeFileSync(join(workspace, path), text);
   }
   // The same settings as User and as Machine (remote) settings: in code-server's remote window a
   // `machine`-scoped setting (the base URLs: where a key is sent) is read only from Machine/settings.json.

@@ -18,6 +18,8 @@ export interface SessionOptions {
   withExtension?: boolean;
   /** More user settings (e.g. a tiny `tollgate.budget.dailyUsd`). */
   settings?: Record<string, unknown>;
+  /** Files in the workspace before VS Code starts, by relative path (e.g. `.vscode/settings.json`). */
+  workspaceFiles?: Record<string, string>;
   /** More .vsix files to install beside Tollgate (e.g. the bench's empty baseline extension). */
   extraVsixFiles?: string[];
 }
@@ -28,6 +30,7 @@ export async function startSession(teardown: Teardown, name: string, options: Se
   const server = await startCodeServer(teardown, {
     name,
     vsixFiles,
+    workspaceFiles: options.workspaceFiles,
     settings: {
       // User (application-scope) settings: where the language server sends each provider's requests.
       'tollgate.anthropic.baseUrl': fake.anthropicBaseUrl,
