@@ -96,6 +96,8 @@ export class Ledger {
   private offset = 0;
   /** Bytes after the last newline: a line being written, or a torn one left by a crash. */
   private partialTail = false;
+  /** Where the journal is read into; grows when one line does not fit. */
+  private buffer = Buffer.allocUnsafe(64 * 1024);
   private readonly state = new LedgerState();
   private aliveCache = new Map<number, { alive: boolean; checkedAt: number }>();
   private changeListeners: (() => void)[] = [];
@@ -168,7 +170,7 @@ export class Ledger {
 
   /** Replaces reservation `id` with what it cost; resolves with the USD recorded for it. */
   async settle(id: string, settlement: Settlement): Promise<number> {
-    this.catchUp();
+    this.readNew(); // The file our reservation went to: a file replaced since then does not hold it.
     const reservation = this.state.pending.get(id);
     if (reservation) {
       await this.appendAndFold(
@@ -259,7 +261,10 @@ export class Ledger {
     closeSync(this.fd);
   }
 
-  /** Reads what other processes appended since the last call. Returns whether anything was applied. */
+  /**
+   * Reads what other processes appended since the last call, after checking that the path still names
+   * the file we read. Returns whether anything was applied.
+   */
   private catchUp(): boolean {
     let size: number;
     let ino: number;
@@ -274,36 +279,47 @@ export class Ledger {
       if (this.ino !== -1 && ino === this.ino) {
         this.reportDamage([{ offset: size, length: this.offset - size }]);
       }
-      ({ size, ino } = this.reopen());
+      ({ ino } = this.reopen());
       this.ino = ino;
       this.offset = 0;
       this.state.clear();
     }
-    if (size === this.offset) {
-      return false;
-    }
-    const buffer = Buffer.alloc(size - this.offset);
-    const read = readSync(this.fd, buffer, 0, buffer.length, this.offset);
+    return this.readNew();
+  }
+
+  /** Folds the complete lines after `offset` in the file we have open. Returns whether any was applied. */
+  private readNew(): boolean {
     const damage: Damage[] = [];
-    let start = 0;
-    for (let end = buffer.indexOf(10, 0); end !== -1 && end < read; end = buffer.indexOf(10, start)) {
-      if (end > start) {
-        const entry = parseEntry(buffer.toString('utf8', start, end));
-        if (entry) {
-          this.state.apply(entry);
-        } else {
-          damage.push({ offset: this.offset + start, length: end - start });
+    let applied = false;
+    for (;;) {
+      const read = readSync(this.fd, this.buffer, 0, this.buffer.length, this.offset);
+      let start = 0;
+      for (let end = this.buffer.indexOf(10, 0); end !== -1 && end < read; end = this.buffer.indexOf(10, start)) {
+        if (end > start) {
+          const entry = parseEntry(this.buffer.toString('utf8', start, end));
+          if (entry) {
+            this.state.apply(entry);
+          } else {
+            damage.push({ offset: this.offset + start, length: end - start });
+          }
         }
+        start = end + 1;
       }
-      start = end + 1;
+      // A tail without its newline is a line still being written (or torn): it is read again next time.
+      this.offset += start;
+      applied ||= start > 0;
+      if (read < this.buffer.length) {
+        this.partialTail = start < read;
+        break;
+      }
+      if (start === 0) {
+        this.buffer = Buffer.allocUnsafe(this.buffer.length * 2); // One line longer than the buffer.
+      }
     }
-    // A tail without its newline is a line still being written (or torn): it is read again next time.
-    this.offset += start;
-    this.partialTail = start < read;
     if (damage.length > 0) {
       this.reportDamage(damage);
     }
-    return start > 0;
+    return applied;
   }
 
   private reopen(): { size: number; ino: number } {
@@ -332,7 +348,7 @@ export class Ledger {
     this.write(entry);
     const started = performance.now();
     for (;;) {
-      this.catchUp();
+      this.readNew(); // From the file we wrote to, which the caller has just checked.
       if (folded()) {
         return;
       }
