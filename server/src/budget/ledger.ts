@@ -19,8 +19,8 @@
  *   processes never overlap, and one small line goes out in one `write(2)` (a short write only happens on
  *   a full disk, see torn lines). A reader may see the start of a line whose bytes are still being copied
  *   in: bytes after the last newline are never parsed, only read again on the next look. The writer
- *   looking for its own line waits (up to a second) for such a tail before it; on Linux it never has to,
- *   as a write holds the file's lock for its whole length. On network file systems (NFS, SMB) appends
+ *   looking for its own line waits (up to a second) for such a tail before it; on Linux (ext4, xfs, btrfs,
+ *   tmpfs) it never has to, as a write holds the file's lock for its whole length. On network file systems (NFS, SMB) appends
  *   from different machines are not atomic: lines can overwrite or garble each other (garbled ones are
  *   reported as damage below), processes may then fold different journals and the budget can be
  *   exceeded. Keep the storage folder local (VS Code's global storage is).
@@ -52,7 +52,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { localDay, parseEntry, type LedgerEntry, type ReserveEntry, type SettleEntry, type SettleOutcome } from './ledgerEntry';
 import { type DayStatus, fits, LedgerState, type ModelSpend } from './ledgerState';
 import { roundUsd } from './prices';
-import { processIsAlive, thisHost, type ReservationOwner } from './processLiveness';
+import { OrphanCheck, processIsAlive, thisHost, type ReservationOwner } from './processLiveness';
 import type { Usage } from '../protocol';
 
 export interface LedgerOptions {
@@ -88,9 +88,8 @@ const readBackTimeoutMs = 1_000;
 export class Ledger {
   readonly path: string;
   private readonly owner: ReservationOwner;
+  private readonly orphans: OrphanCheck;
   private readonly now: () => Date;
-  private readonly isAlive: (pid: number) => boolean;
-  private readonly maxReservationAgeMs: number;
   private fd: number;
   private ino = -1;
   private offset = 0;
@@ -99,7 +98,6 @@ export class Ledger {
   /** Where the journal is read into; grows when one line does not fit. */
   private buffer = Buffer.allocUnsafe(64 * 1024);
   private readonly state = new LedgerState();
-  private aliveCache = new Map<number, { alive: boolean; checkedAt: number }>();
   private changeListeners: (() => void)[] = [];
   private damageListeners: ((damage: Damage[]) => void)[] = [];
   private poll: NodeJS.Timeout | undefined;
@@ -110,9 +108,12 @@ export class Ledger {
     mkdirSync(dir, { recursive: true });
     this.path = join(dir, 'ledger.jsonl');
     this.now = options.now ?? (() => new Date());
-    this.isAlive = options.isAlive ?? processIsAlive;
-    this.maxReservationAgeMs = options.maxReservationAgeMs ?? 2 * 60 * 60 * 1000;
     this.owner = { pid: process.pid, host: thisHost(), instance: randomUUID() };
+    this.orphans = new OrphanCheck(this.owner, {
+      isAlive: options.isAlive ?? processIsAlive,
+      maxAgeMs: options.maxReservationAgeMs ?? 2 * 60 * 60 * 1000,
+      now: this.now,
+    });
     // O_CREAT|O_APPEND: several processes creating the first ledger at once all open the same file.
     this.fd = openSync(this.path, 'a+');
   }
@@ -385,7 +386,7 @@ export class Ledger {
   private settleOrphans(): boolean {
     let wrote = false;
     for (const reservation of this.state.pending.values()) {
-      if (this.isOrphan(reservation)) {
+      if (this.orphans.isOrphan(reservation)) {
         this.write({
           t: 'settle',
           id: reservation.id,
@@ -404,28 +405,6 @@ export class Ledger {
       this.catchUp();
     }
     return wrote;
-  }
-
-  private isOrphan(reservation: ReserveEntry): boolean {
-    if (reservation.instance === this.owner.instance) {
-      return false; // Ours: settled by our own settle(), or swept by age by another process.
-    }
-    if (this.now().getTime() - reservation.at > this.maxReservationAgeMs) {
-      return true;
-    }
-    return reservation.host === this.owner.host && !this.pidAlive(reservation.pid);
-  }
-
-  /** Liveness per pid, cached for 500 ms: a reserve under load must not signal every pid every time. */
-  private pidAlive(pid: number): boolean {
-    const now = Date.now();
-    const cached = this.aliveCache.get(pid);
-    if (cached && now - cached.checkedAt < 500) {
-      return cached.alive;
-    }
-    const alive = this.isAlive(pid);
-    this.aliveCache.set(pid, { alive, checkedAt: now });
-    return alive;
   }
 
   private reportDamage(damage: Damage[]): void {

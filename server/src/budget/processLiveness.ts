@@ -3,6 +3,7 @@
  * whose process is gone (killed, crashed) at its worst case (see `ledger.ts`).
  */
 import { hostname } from 'node:os';
+import type { ReserveEntry } from './ledgerEntry';
 
 export interface ReservationOwner {
   pid: number;
@@ -26,4 +27,37 @@ export function processIsAlive(pid: number): boolean {
 
 export function thisHost(): string {
   return hostname();
+}
+
+/** Decides which open reservations of other processes are orphans. */
+export class OrphanCheck {
+  private readonly aliveCache = new Map<number, { alive: boolean; checkedAt: number }>();
+
+  constructor(
+    private readonly owner: ReservationOwner,
+    private readonly options: { isAlive: (pid: number) => boolean; maxAgeMs: number; now: () => Date },
+  ) {}
+
+  /** Whether `reservation` belongs to a process that is gone, or is older than any call can last. */
+  isOrphan(reservation: ReserveEntry): boolean {
+    if (reservation.instance === this.owner.instance) {
+      return false; // Ours: settled by our own settle(), or swept by age by another process.
+    }
+    if (this.options.now().getTime() - reservation.at > this.options.maxAgeMs) {
+      return true; // Even if its pid runs: the pid may have been reused.
+    }
+    return reservation.host === this.owner.host && !this.pidAlive(reservation.pid);
+  }
+
+  /** Liveness per pid, cached for 500 ms: a reserve under load must not signal every pid every time. */
+  private pidAlive(pid: number): boolean {
+    const now = Date.now();
+    const cached = this.aliveCache.get(pid);
+    if (cached && now - cached.checkedAt < 500) {
+      return cached.alive;
+    }
+    const alive = this.options.isAlive(pid);
+    this.aliveCache.set(pid, { alive, checkedAt: now });
+    return alive;
+  }
 }
