@@ -19,11 +19,11 @@
  *   processes never overlap, and one small line goes out in one `write(2)` (a short write only happens on
  *   a full disk, see torn lines). A reader may see the start of a line whose bytes are still being copied
  *   in: bytes after the last newline are never parsed, only read again on the next look. The writer
- *   looking for its own line waits (up to a second) for such a tail before it; on Linux (ext4, xfs, btrfs,
- *   tmpfs) it never has to, as a write holds the file's lock for its whole length. On network file systems (NFS, SMB) appends
- *   from different machines are not atomic: lines can overwrite or garble each other (garbled ones are
- *   reported as damage below), processes may then fold different journals and the budget can be
- *   exceeded. Keep the storage folder local (VS Code's global storage is).
+ *   looking for its own line waits (up to a second) for such a tail before it; on Linux (ext4, xfs,
+ *   btrfs, tmpfs) it never has to, as a write holds the file's lock for its whole length. On network file
+ *   systems (NFS, SMB) appends from different machines are not atomic: lines can overwrite or garble each
+ *   other (garbled ones are reported as damage below), processes may then fold different journals and the
+ *   budget can be exceeded. Keep the storage folder local (VS Code's global storage is).
  * - Crash safety: a reservation carries its owner's pid, host and instance id. When that process is gone
  *   (or the reservation is older than any call can last) any process that notices — at the latest a
  *   server starting up — settles it at its worst case, marked `orphaned` and `estimated`: the provider may
