@@ -116,7 +116,7 @@ test('a reservation of a process that is gone is settled at its worst case on th
   assert.equal(await crashed.settle(orphan.id, { usd: 0.1, estimated: false, outcome: 'ok' }), 0.3);
   await again.reserve({ ...call, usd: 0, budgetUsd: 1 });
   assert.equal(again.status(1).spentUsd, 0.3);
-  const lines = readFileSync(restarted.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { t: string; outcome?: string });
+  const lines = readFileSync(restarted.path, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { t: string; outcome?: string });
   assert.equal(lines.filter((l) => l.outcome === 'orphaned').length, 1);
   for (const ledger of [crashed, meanwhile, restarted, again]) {
     ledger.close();
@@ -168,6 +168,43 @@ test('a torn last line (a crash mid-write) is reported, and the next entry is no
   const reader = await open(dir);
   assert.equal(reader.status(10).spentUsd, 0.15);
   assert.equal(reader.damage.length, 1);
+  reader.close();
+});
+
+test('a line torn by another process that crashed loses neither that line nor the next reservation', async () => {
+  const dir = storage();
+  const writer = await open(dir);
+  const first = await writer.reserve({ ...call, usd: 0.1, budgetUsd: 10 });
+  assert.ok(first.ok);
+  // Another process's reservation, cut off by a power loss: no newline, and nothing tells our writer.
+  const tornAt = statSync(writer.path).size;
+  const torn = '\n{"t":"reserve","id":"torn","day":"2026-11-28","at":1,"provider":"anthropic","mod';
+  appendFileSync(writer.path, torn);
+  const next = await writer.reserve({ ...call, usd: 0.2, budgetUsd: 10 });
+  assert.ok(next.ok, 'the reservation written after the torn line was lost');
+  assert.deepEqual(writer.damage, [{ offset: tornAt + 1, length: torn.length - 1 }]);
+
+  const reader = await open(dir);
+  assert.equal(reader.status(10).reservedUsd, 0.3);
+  assert.deepEqual(reader.damage, [{ offset: tornAt + 1, length: torn.length - 1 }]);
+  writer.close();
+  reader.close();
+});
+
+test('a reader that sees the start of a line still being written waits for the rest instead of calling it damage', async () => {
+  const dir = storage();
+  const reader = await open(dir);
+  const entry = {
+    t: 'reserve', id: 'in-flight', day: reader.status(1).day, at: Date.now(), ...call, usd: 0.25, budgetUsd: 1,
+    pid: process.pid, host: 'elsewhere', instance: 'writer',
+  };
+  const line = `\n${JSON.stringify(entry)}\n`;
+  appendFileSync(reader.path, line.slice(0, 60));
+  reader.refresh();
+  assert.deepEqual([reader.status(1).reservedUsd, reader.damage.length], [0, 0]);
+  appendFileSync(reader.path, line.slice(60));
+  reader.refresh();
+  assert.deepEqual([reader.status(1).reservedUsd, reader.damage.length], [0.25, 0]);
   reader.close();
 });
 

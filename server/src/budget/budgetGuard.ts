@@ -62,7 +62,8 @@ export class BudgetGuard implements CallGuard {
     const reserved = await ledger
       .reserve({ provider, model, usd: worstCase, budgetUsd: settings.budgetDailyUsd })
       .catch((error: unknown) => {
-        // The lock stayed taken (a hung process): no reservation, so no call.
+        // The ledger could not be written or read back (a full disk, a file changed by hand): no
+        // reservation, so no call.
         throw failure('server', `${(error as Error).message} Tollgate did not send this call.`);
       });
     if (!reserved.ok) {

@@ -1,36 +1,58 @@
 /**
  * The budget ledger: one append-only journal per machine (`<storage>/budget/ledger.jsonl`), shared by
- * every VS Code window and standalone server that uses the same storage dir.
+ * every VS Code window and standalone server that uses the same storage dir. It takes no lock.
  *
- * - Every write happens under a cross-process file lock (`fileLock.ts`), inside one synchronous critical
- *   section: catch up on lines other processes appended, check, append one line. Nothing is ever
- *   rewritten, so a write costs a few syscalls whatever the history's length, and a crash can at worst
- *   leave one unfinished last line.
- * - Each process folds the journal into memory incrementally (it remembers its byte offset), so reading
- *   today's status costs nothing; a cheap poll (`watch`) picks up other processes' changes.
+ * - Admission by the journal's order. A reservation is one `write(2)` of one whole line to the journal
+ *   opened with O_APPEND. It states its day, amount and the writer's budget setting; it is admitted iff,
+ *   with every line before it folded, the day's settled spend + open reservations + it fit in that budget
+ *   plus the day's raises (`ledgerState.ts`). Every process folds the same lines in the same order to the
+ *   same answer, so no two processes can both take the last of the budget: the later line is refused.
+ *   After its write the writer folds the journal up to its own line (it knows the id) and so learns
+ *   whether it was admitted. A refused line stays as a harmless fact; right after it the writer appends a
+ *   `settle` at 0 for it, which the fold ignores but which closes it for Tollgate versions that counted
+ *   every reservation line as open. A reservation the in-memory view already refuses is not written.
+ * - Settling, raising and sweeping orphans are plain appends too; each process folds the journal into
+ *   memory incrementally (it remembers its byte offset), so reading today's status costs nothing and a
+ *   cheap poll (`watch`) picks up other processes' lines.
+ * - What we rely on: POSIX says that with O_APPEND no other change to the file comes between moving to
+ *   its end and writing, so on a local file system (Linux, macOS) lines written at once by several
+ *   processes never overlap, and one small line goes out in one `write(2)` (a short write only happens on
+ *   a full disk, see torn lines). A reader may see the start of a line whose bytes are still being copied
+ *   in: bytes after the last newline are never parsed, only read again on the next look. The writer
+ *   looking for its own line waits (up to a second) for such a tail before it; on Linux (ext4, xfs,
+ *   btrfs, tmpfs) it never has to, as a write holds the file's lock for its whole length. On network file
+ *   systems (NFS, SMB) appends from different machines are not atomic: lines can overwrite or garble each
+ *   other (garbled ones are reported as damage below), processes may then fold different journals and the
+ *   budget can be exceeded. Keep the storage folder local (VS Code's global storage is).
  * - Crash safety: a reservation carries its owner's pid, host and instance id. When that process is gone
- *   (or the reservation is older than any call can last) the next process to take the lock — at the
- *   latest a server starting up — settles it at its worst case, marked `orphaned` and `estimated`: the
- *   provider may have billed all of it and nobody can know less. A reservation is settled once: the first
- *   `settle` line for an id wins and later ones are ignored, so nothing is counted twice.
- * - Durability: `reserve` resolves only after its line is written (`write(2)`, in the lock), so it is
- *   in the kernel's cache — seen by every process and kept if ours is killed — before the provider call
- *   starts. Lines are not fsynced: an fsync costs ~0.6 ms on this machine's disk, ten times the whole
- *   critical section, and would be paid by every waiting process. After a power loss or kernel crash the
- *   last few seconds of lines may therefore be missing (a torn one is skipped as damage below); calls in
- *   flight at that moment can be under-counted. Syncing only reserve lines, after the lock is released,
- *   would close that gap at the caller's own cost if ever needed.
- * - Damage (a torn last line, a garbled line) is skipped and reported; every good entry is kept, and the
- *   damaged bytes stay in the file for inspection. The ledger is never reset.
+ *   (or the reservation is older than any call can last) any process that notices — at the latest a
+ *   server starting up — settles it at its worst case, marked `orphaned` and `estimated`: the provider may
+ *   have billed all of it and nobody can know less. An open reservation and an orphan settled at its worst
+ *   case count the same, so when a process dies never changes an admission. Two processes may sweep the
+ *   same orphan, and a stalled owner may settle late: the first `settle` line for an id wins and later
+ *   ones are ignored, so nothing is counted twice.
+ * - Durability: `reserve` resolves only after its line is written (`write(2)`) and read back, so it is in
+ *   the kernel's cache — seen by every process and kept if ours is killed — before the provider call
+ *   starts. Lines are not fsynced (~0.6 ms on this machine's disk). After a power loss or kernel crash the
+ *   last few seconds of lines may be missing or torn; calls in flight at that moment can be under-counted.
+ * - Torn lines: every write starts with a newline (readers skip empty lines), so a line torn by a crash or
+ *   cut short by a full disk is ended by the next write instead of swallowing it. Damage (a torn line, a
+ *   garbled line) is skipped and reported; every good entry is kept, and the damaged bytes stay in the file
+ *   for inspection. The ledger is never reset.
+ * - Older Tollgate versions admitted under a lock file (`ledger.jsonl.lock`) after reading every earlier
+ *   line; their reservation lines (no budget stated) count as admitted. While an old and a new server
+ *   share a ledger, the old one's lock does not hold the new one back, so their reservations racing for
+ *   the last of the budget can both get through.
  * - Days are local calendar days (`now` is injectable); the whole history is kept (≥ 90 days).
  */
 import { randomUUID } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileLock, processIsAlive, thisHost, type LockOwner } from './fileLock';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { localDay, parseEntry, type LedgerEntry, type ReserveEntry, type SettleEntry, type SettleOutcome } from './ledgerEntry';
-import { type DayStatus, LedgerState, type ModelSpend } from './ledgerState';
+import { type DayStatus, fits, LedgerState, type ModelSpend } from './ledgerState';
 import { roundUsd } from './prices';
+import { OrphanCheck, processIsAlive, thisHost, type ReservationOwner } from './processLiveness';
 import type { Usage } from '../protocol';
 
 export interface LedgerOptions {
@@ -59,23 +81,23 @@ export interface Settlement {
   outcome: Exclude<SettleOutcome, 'orphaned'>;
 }
 
-/** Money compares with a billionth of slack: sums of rounded amounts may differ in the last bit. */
-const epsilon = 1e-9;
+
+/** How long a writer waits for a line still being copied in ahead of its own (see the file comment). */
+const readBackTimeoutMs = 1_000;
 
 export class Ledger {
   readonly path: string;
-  private readonly lock: FileLock;
-  private readonly owner: LockOwner;
+  private readonly owner: ReservationOwner;
+  private readonly orphans: OrphanCheck;
   private readonly now: () => Date;
-  private readonly isAlive: (pid: number) => boolean;
-  private readonly maxReservationAgeMs: number;
   private fd: number;
   private ino = -1;
   private offset = 0;
   /** Bytes after the last newline: a line being written, or a torn one left by a crash. */
-  private tornTail = false;
+  private partialTail = false;
+  /** Where the journal is read into; grows when one line does not fit. */
+  private buffer = Buffer.allocUnsafe(64 * 1024);
   private readonly state = new LedgerState();
-  private aliveCache = new Map<number, { alive: boolean; checkedAt: number }>();
   private changeListeners: (() => void)[] = [];
   private damageListeners: ((damage: Damage[]) => void)[] = [];
   private poll: NodeJS.Timeout | undefined;
@@ -86,89 +108,99 @@ export class Ledger {
     mkdirSync(dir, { recursive: true });
     this.path = join(dir, 'ledger.jsonl');
     this.now = options.now ?? (() => new Date());
-    this.isAlive = options.isAlive ?? processIsAlive;
-    this.maxReservationAgeMs = options.maxReservationAgeMs ?? 2 * 60 * 60 * 1000;
     this.owner = { pid: process.pid, host: thisHost(), instance: randomUUID() };
-    this.lock = new FileLock(`${this.path}.lock`, this.owner, { isAlive: this.isAlive });
+    this.orphans = new OrphanCheck(this.owner, {
+      isAlive: options.isAlive ?? processIsAlive,
+      maxAgeMs: options.maxReservationAgeMs ?? 2 * 60 * 60 * 1000,
+      now: this.now,
+    });
+    // O_CREAT|O_APPEND: several processes creating the first ledger at once all open the same file.
     this.fd = openSync(this.path, 'a+');
   }
 
   /** Opens (or creates) the ledger and settles reservations left by processes that are gone. */
   static async open(options: LedgerOptions): Promise<Ledger> {
     const ledger = new Ledger(options);
-    // Fold the history before taking the lock (complete lines need none): a long history must not hold
-    // every other process's reservations up while it is parsed.
     ledger.catchUp();
-    await ledger.lock.withLock(() => {
-      ledger.catchUp();
-      ledger.settleOrphans();
-    });
-    return ledger;
+    ledger.settleOrphans();
+    return Promise.resolve(ledger);
   }
 
-  /** Reserves `usd` against today's budget, unless spent + reserved + `usd` would pass `budgetUsd` (+ raises). */
+  /**
+   * Reserves `usd` against today's budget, unless spent + reserved + `usd` would pass `budgetUsd` (+ raises)
+   * once every line before the reservation's own is counted.
+   */
   async reserve(request: { provider: string; model: string; usd: number; budgetUsd: number }): Promise<ReserveResult> {
-    const result = await this.lock.withLock((): ReserveResult => {
-      this.catchUp();
-      this.settleOrphans();
-      const status = this.status(request.budgetUsd);
-      if (status.spentUsd + status.reservedUsd + request.usd > status.budgetUsd + epsilon) {
-        return { ok: false, status };
-      }
-      const id = randomUUID();
-      this.append({
-        t: 'reserve',
-        id,
-        day: status.day,
-        at: this.now().getTime(),
-        provider: request.provider,
-        model: request.model,
-        usd: roundUsd(request.usd),
-        pid: this.owner.pid,
-        host: this.owner.host,
-        instance: this.owner.instance,
-      });
-      return { ok: true, id, status: this.status(request.budgetUsd) };
-    });
-    this.emitChange();
-    return result;
+    this.catchUp();
+    this.settleOrphans();
+    const usd = roundUsd(request.usd);
+    const before = this.status(request.budgetUsd);
+    if (!fits(before, usd)) {
+      return { ok: false, status: before }; // Refused by the lines already read: no need to write one.
+    }
+    const entry: ReserveEntry = {
+      t: 'reserve',
+      id: randomUUID(),
+      day: before.day,
+      at: this.now().getTime(),
+      provider: request.provider,
+      model: request.model,
+      usd,
+      budgetUsd: request.budgetUsd,
+      pid: this.owner.pid,
+      host: this.owner.host,
+      instance: this.owner.instance,
+    };
+    const { id } = entry;
+    try {
+      await this.appendAndFold(entry, () => this.state.pending.has(id) || this.state.settled.has(id) || this.state.refused.has(id));
+    } catch (error) {
+      // Whatever became of our line, no call goes out for it: close it at 0 in case it is read later.
+      this.closeUnused(entry);
+      throw error;
+    } finally {
+      this.emitChange();
+    }
+    if (this.state.refused.has(id)) {
+      // Another process's reservation came first and took what was left.
+      this.closeUnused(entry);
+      return { ok: false, status: this.status(request.budgetUsd) };
+    }
+    return { ok: true, id, status: this.status(request.budgetUsd) };
   }
 
   /** Replaces reservation `id` with what it cost; resolves with the USD recorded for it. */
   async settle(id: string, settlement: Settlement): Promise<number> {
-    const recorded = await this.lock.withLock(() => {
-      this.catchUp();
-      const reservation = this.state.pending.get(id);
-      if (!reservation) {
-        // Already settled (as orphaned, if this process stalled past the maximum age): never twice.
-        return this.state.settled.get(id)?.usd ?? 0;
-      }
-      const usd = roundUsd(settlement.usd);
-      this.append({
-        t: 'settle',
-        id,
-        day: reservation.day,
-        at: this.now().getTime(),
-        provider: reservation.provider,
-        model: reservation.model,
-        usd,
-        ...(settlement.usage ? { usage: settlement.usage } : {}),
-        estimated: settlement.estimated,
-        outcome: settlement.outcome,
-      });
-      return usd;
-    });
-    this.emitChange();
-    return recorded;
+    this.readNew(); // The file our reservation went to: a file replaced since then does not hold it.
+    const reservation = this.state.pending.get(id);
+    if (reservation) {
+      await this.appendAndFold(
+        {
+          t: 'settle',
+          id,
+          day: reservation.day,
+          at: this.now().getTime(),
+          provider: reservation.provider,
+          model: reservation.model,
+          usd: roundUsd(settlement.usd),
+          ...(settlement.usage ? { usage: settlement.usage } : {}),
+          estimated: settlement.estimated,
+          outcome: settlement.outcome,
+        },
+        () => this.state.settled.has(id),
+      );
+      this.emitChange();
+    }
+    // The first settlement wins: ours, or an orphan sweep's if this process stalled past the maximum age.
+    return this.state.settled.get(id)?.usd ?? 0;
   }
 
   /** Adds `usd` to today's budget only. */
   async raiseToday(usd: number): Promise<void> {
-    await this.lock.withLock(() => {
-      this.catchUp();
-      this.append({ t: 'raise', day: localDay(this.now()), at: this.now().getTime(), usd: roundUsd(usd) });
-    });
+    this.write({ t: 'raise', day: localDay(this.now()), at: this.now().getTime(), usd: roundUsd(usd) });
+    this.catchUp();
     this.emitChange();
+    return Promise.resolve();
   }
 
   /** Today's figures against `budgetUsd` (the setting; today's raises are added). */
@@ -191,7 +223,7 @@ export class Ledger {
     return this.state.settledCalls();
   }
 
-  /** Reads what other processes appended (no lock needed: only complete lines are applied). */
+  /** Reads what other processes appended (complete lines only). Returns whether anything was applied. */
   refresh(): boolean {
     return this.catchUp();
   }
@@ -211,17 +243,14 @@ export class Ledger {
    */
   watch(intervalMs = 1000): void {
     this.poll ??= setInterval(() => {
-      let changed = this.catchUp();
-      if ([...this.state.pending.values()].some((r) => this.isOrphan(r))) {
-        const sweep = () => {
-          this.catchUp();
-          this.settleOrphans();
-        };
-        void this.lock.withLock(sweep).then(() => this.emitChange(), () => undefined);
-        changed = false; // emitted once the sweep is written
-      }
-      if (changed) {
-        this.emitChange();
+      try {
+        const changed = this.catchUp();
+        if (this.settleOrphans() || changed) {
+          this.emitChange();
+        }
+      } catch {
+        // The file cannot be read or written just now (a full disk): the next tick tries again, and a
+        // reservation meanwhile fails with the reason.
       }
     }, intervalMs);
     this.poll.unref();
@@ -233,7 +262,10 @@ export class Ledger {
     closeSync(this.fd);
   }
 
-  /** Reads what other processes appended since the last call. Returns whether anything was applied. */
+  /**
+   * Reads what other processes appended since the last call, after checking that the path still names
+   * the file we read. Returns whether anything was applied.
+   */
   private catchUp(): boolean {
     let size: number;
     let ino: number;
@@ -248,35 +280,47 @@ export class Ledger {
       if (this.ino !== -1 && ino === this.ino) {
         this.reportDamage([{ offset: size, length: this.offset - size }]);
       }
-      ({ size, ino } = this.reopen());
+      ({ ino } = this.reopen());
       this.ino = ino;
       this.offset = 0;
       this.state.clear();
     }
-    if (size === this.offset) {
-      return false;
-    }
-    const buffer = Buffer.alloc(size - this.offset);
-    const read = readSync(this.fd, buffer, 0, buffer.length, this.offset);
+    return this.readNew();
+  }
+
+  /** Folds the complete lines after `offset` in the file we have open. Returns whether any was applied. */
+  private readNew(): boolean {
     const damage: Damage[] = [];
-    let start = 0;
-    for (let end = buffer.indexOf(10, 0); end !== -1 && end < read; end = buffer.indexOf(10, start)) {
-      if (end > start) {
-        const entry = parseEntry(buffer.toString('utf8', start, end));
-        if (entry) {
-          this.state.apply(entry);
-        } else {
-          damage.push({ offset: this.offset + start, length: end - start });
+    let applied = false;
+    for (;;) {
+      const read = readSync(this.fd, this.buffer, 0, this.buffer.length, this.offset);
+      let start = 0;
+      for (let end = this.buffer.indexOf(10, 0); end !== -1 && end < read; end = this.buffer.indexOf(10, start)) {
+        if (end > start) {
+          const entry = parseEntry(this.buffer.toString('utf8', start, end));
+          if (entry) {
+            this.state.apply(entry);
+          } else {
+            damage.push({ offset: this.offset + start, length: end - start });
+          }
         }
+        start = end + 1;
       }
-      start = end + 1;
+      // A tail without its newline is a line still being written (or torn): it is read again next time.
+      this.offset += start;
+      applied ||= start > 0;
+      if (read < this.buffer.length) {
+        this.partialTail = start < read;
+        break;
+      }
+      if (start === 0) {
+        this.buffer = Buffer.allocUnsafe(this.buffer.length * 2); // One line longer than the buffer.
+      }
     }
-    this.offset += start;
-    this.tornTail = start < read;
     if (damage.length > 0) {
       this.reportDamage(damage);
     }
-    return start > 0;
+    return applied;
   }
 
   private reopen(): { size: number; ino: number } {
@@ -286,24 +330,64 @@ export class Ledger {
     return { size, ino };
   }
 
-  /** Appends one entry (under the lock) and folds it in. A torn last line is closed off first. */
-  private append(entry: LedgerEntry): void {
-    const line = Buffer.from(`${this.tornTail ? '\n' : ''}${JSON.stringify(entry)}\n`);
+  /**
+   * Appends one line in one `write(2)`. It starts with a newline, so a torn line before it (a crash, a
+   * full disk) ends there and becomes one damaged line instead of swallowing ours; readers skip the
+   * empty lines this leaves.
+   */
+  private write(entry: LedgerEntry): void {
+    const line = Buffer.from(`\n${JSON.stringify(entry)}\n`);
     const written = writeSync(this.fd, line);
-    if (this.tornTail || written !== line.length) {
-      this.catchUp(); // Parse the closed-off torn line (reported as damage) and ours from the file.
-      return;
+    if (written !== line.length) {
+      // Only a full disk cuts a small write short: the torn line is reported as damage once closed off.
+      throw new Error(`Tollgate could write only ${written} of ${line.length} bytes to its budget ledger ${this.path}; is the disk full?`);
     }
-    // We hold the lock and had caught up, so the file ended where our line starts: fold it in directly.
-    this.offset += written;
-    this.state.apply(entry);
   }
 
-  /** Under the lock: settles every reservation whose process is gone at its worst case. */
-  private settleOrphans(): void {
-    for (const reservation of [...this.state.pending.values()]) {
-      if (this.isOrphan(reservation)) {
-        this.append({
+  /** Appends `entry` and folds the journal until `folded()` says the entry has been read back. */
+  private async appendAndFold(entry: LedgerEntry, folded: () => boolean): Promise<void> {
+    this.write(entry);
+    const started = performance.now();
+    for (;;) {
+      this.readNew(); // From the file we wrote to, which the caller has just checked.
+      if (folded()) {
+        return;
+      }
+      if (!this.partialTail || performance.now() - started > readBackTimeoutMs) {
+        throw new Error(
+          `Tollgate wrote an entry to its budget ledger ${this.path} but could not read it back: something else ` +
+            'changed the file meanwhile (if it is on a network drive, move Tollgate\'s storage to a local disk).',
+        );
+      }
+      await sleep(1); // A line before ours is still being copied in.
+    }
+  }
+
+  /** Closes reservation `entry`, refused or never used, at 0, for readers that count every line as open. */
+  private closeUnused(entry: ReserveEntry): void {
+    try {
+      this.write({
+        t: 'settle',
+        id: entry.id,
+        day: entry.day,
+        at: this.now().getTime(),
+        provider: entry.provider,
+        model: entry.model,
+        usd: 0,
+        estimated: false,
+        outcome: 'notSent',
+      });
+    } catch {
+      // The reservation's own outcome is what the caller needs; this line is a courtesy to other readers.
+    }
+  }
+
+  /** Settles every reservation whose process is gone at its worst case. Returns whether it wrote any. */
+  private settleOrphans(): boolean {
+    let wrote = false;
+    for (const reservation of this.state.pending.values()) {
+      if (this.orphans.isOrphan(reservation)) {
+        this.write({
           t: 'settle',
           id: reservation.id,
           day: reservation.day,
@@ -314,30 +398,13 @@ export class Ledger {
           estimated: true,
           outcome: 'orphaned',
         });
+        wrote = true;
       }
     }
-  }
-
-  private isOrphan(reservation: ReserveEntry): boolean {
-    if (reservation.instance === this.owner.instance) {
-      return false; // Ours: settled by our own settle(), or swept by age by another process.
+    if (wrote) {
+      this.catchUp();
     }
-    if (this.now().getTime() - reservation.at > this.maxReservationAgeMs) {
-      return true;
-    }
-    return reservation.host === this.owner.host && !this.pidAlive(reservation.pid);
-  }
-
-  /** Liveness per pid, cached for 500 ms: a reserve under load must not signal every pid every time. */
-  private pidAlive(pid: number): boolean {
-    const now = Date.now();
-    const cached = this.aliveCache.get(pid);
-    if (cached && now - cached.checkedAt < 500) {
-      return cached.alive;
-    }
-    const alive = this.isAlive(pid);
-    this.aliveCache.set(pid, { alive, checkedAt: now });
-    return alive;
+    return wrote;
   }
 
   private reportDamage(damage: Damage[]): void {

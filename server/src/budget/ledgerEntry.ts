@@ -1,7 +1,8 @@
 /**
  * The lines of the budget journal (`<storage>/budget/ledger.jsonl`), one JSON object per line, and the
  * local calendar day they belong to. The journal is append-only: an entry is never changed, a
- * reservation is closed by a later `settle` line with the same id.
+ * reservation is closed by a later `settle` line with the same id. Whether a reservation was admitted is
+ * not written anywhere: it follows from the lines before it (`ledgerState.ts`).
  */
 import { z } from 'zod';
 
@@ -27,6 +28,12 @@ const reserveSchema = z.object({
   provider: z.string(),
   model: z.string(),
   usd,
+  /**
+   * The daily budget setting of the process that wrote it; the fold adds the day's raises. Absent in
+   * lines written by Tollgate versions that admitted under a lock file before appending: those lines
+   * were admitted.
+   */
+  budgetUsd: usd.optional(),
   /** The process holding the reservation, to settle it when that process is gone. */
   pid: z.number().int(),
   host: z.string(),

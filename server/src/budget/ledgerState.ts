@@ -2,6 +2,13 @@
  * The budget journal folded into memory: open reservations, settled calls, raises and spend per day and
  * model. Entries are applied one at a time in journal order, so the `Ledger` can fold a growing file
  * incrementally and never re-reads what it has applied. Pure: no files, no clock.
+ *
+ * The fold decides admission. A reservation line is admitted iff, with every line before it applied, its
+ * day's settled spend + open reservations + its own amount fit in the budget it states plus the day's
+ * raises. Every process folds the same prefix to the same answer, whatever its own settings or clock, so
+ * the journal's order alone decides who got the last of the budget. A refused reservation is remembered
+ * only to tell its writer; a `settle` line for it, or for a reservation settled already, is ignored:
+ * the first settlement of an admitted reservation wins.
  */
 import type { LedgerEntry, ReserveEntry, SettleEntry } from './ledgerEntry';
 import { localDayBefore } from './ledgerEntry';
@@ -27,24 +34,41 @@ export interface DayStatus {
   topModels: ModelSpend[];
 }
 
+/** Money compares with a billionth of slack: sums of rounded amounts may differ in the last bit. */
+const epsilon = 1e-9;
+
+/** Whether `usd` more fits in a day with these figures. */
+export function fits(status: DayStatus, usd: number): boolean {
+  return status.spentUsd + status.reservedUsd + usd <= status.budgetUsd + epsilon;
+}
+
 export class LedgerState {
-  /** Reservations not settled yet, by id. */
+  /** Admitted reservations not settled yet, by id. */
   readonly pending = new Map<string, ReserveEntry>();
-  /** The first settlement of each reservation, by id. */
+  /** The first settlement of each admitted reservation, by id. */
   readonly settled = new Map<string, SettleEntry>();
+  /** Ids of reservations the budget could not take when their line was written. */
+  readonly refused = new Set<string>();
   private readonly raised = new Map<string, number>();
   private readonly spendByDay = new Map<string, Map<string, ModelSpend>>();
 
   apply(entry: LedgerEntry): void {
     switch (entry.t) {
       case 'reserve':
-        if (!this.settled.has(entry.id)) {
+        if (this.pending.has(entry.id) || this.settled.has(entry.id) || this.refused.has(entry.id)) {
+          return; // A copied line: its id was decided already.
+        }
+        if (entry.budgetUsd !== undefined && !fits(this.status(entry.day, entry.budgetUsd), entry.usd)) {
+          this.refused.add(entry.id);
+        } else {
           this.pending.set(entry.id, entry);
         }
         return;
       case 'settle': {
-        if (this.settled.has(entry.id)) {
-          return; // The first settlement wins; a second one would count the money twice.
+        if (this.settled.has(entry.id) || this.refused.has(entry.id)) {
+          // The first settlement wins (a second would count the money twice); a refused call never ran.
+          // A settlement whose reservation line was lost to damage still counts: the money was spent.
+          return;
         }
         this.settled.set(entry.id, entry);
         this.pending.delete(entry.id);
@@ -64,6 +88,7 @@ export class LedgerState {
   clear(): void {
     this.pending.clear();
     this.settled.clear();
+    this.refused.clear();
     this.raised.clear();
     this.spendByDay.clear();
   }
