@@ -65,7 +65,7 @@ function encoding(name: EncodingName): Promise<Counter> {
 
 /** Shorter texts are counted each time: hashing them would cost about as much as counting. */
 const rememberFromChars = 256;
-/** Counts kept, the least recently used going first: a few long conversations' worth, under 200 KB. */
+/** Counts kept, the least recently used going first: a few long conversations' worth, about 200 KB. */
 const rememberedCounts = 2_000;
 const counts = new Map<string, number>();
 
