@@ -62,6 +62,7 @@ export async function runAttempts(call: PreparedCall, deps: AttemptDependencies,
     const current: PreparedCall = { ...call, request };
     const admission = await deps.guard.admit(current);
     let outputChars = 0;
+    let outputStarted = false;
     const started = Date.now();
     try {
       const answer = await deps.createProvider(provider, { apiKey: call.apiKey, baseUrl: call.baseUrl }).streamChat(
@@ -69,6 +70,10 @@ export async function runAttempts(call: PreparedCall, deps: AttemptDependencies,
         (text) => {
           outputChars += text.length;
           hooks.onText(text);
+          if (!outputStarted && text !== '') {
+            outputStarted = true;
+            admission.outputStarted?.();
+          }
         },
         hooks.signal,
       );

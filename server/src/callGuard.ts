@@ -18,6 +18,11 @@ export interface CallGuard {
 export interface Admission {
   /** Replaces the reservation with what the attempt cost; resolves with that cost in USD. */
   settle(outcome: AttemptOutcome): Promise<number>;
+  /**
+   * Called once, right after the attempt's first output was handed on (so the client has its first delta):
+   * the moment for work a guard keeps off the path to it, such as telling the client about the reservation.
+   */
+  outputStarted?(): void;
 }
 
 export interface AttemptOutcome {

@@ -4,7 +4,7 @@
  */
 import { type Connection, ErrorCodes, ResponseError } from 'vscode-languageserver';
 import { version } from '../../package.json';
-import { BudgetService, budgetMethods } from './budget/budgetService';
+import { BudgetService, budgetMethods, type BudgetServiceOptions } from './budget/budgetService';
 import { createChatHandler } from './chat';
 import type { ServerEnvironment } from './environment';
 import { Extraction, extractionCapabilities, extractionMethods } from './extract/extraction';
@@ -20,10 +20,12 @@ export function startServer(
   connection: Connection,
   environment: ServerEnvironment,
   createProvider: ProviderFactory = defaultProviderFactory,
+  /** For tests: how long a reservation's budget status may be held back. */
+  budgetOptions: Pick<BudgetServiceOptions, 'statusHoldMs'> = {},
 ): void {
   const log = connectionLog(connection);
   const settings = new SettingsSource(connection, log);
-  const budget = new BudgetService(connection, { storageDir: environment.storageDir, settings: () => settings.settings, log });
+  const budget = new BudgetService(connection, { storageDir: environment.storageDir, settings: () => settings.settings, log, ...budgetOptions });
   budget.listen();
   connection.onShutdown(() => budget.stop());
   // Chat and extraction call providers the same way: through the budget's guard, announcing retries.

@@ -1,6 +1,7 @@
 /**
- * The connection over stdin/stdout (`--stdio`, how VS Code starts the server), with messages to the
- * client written by `OneWriteMessageWriter` rather than vscode-jsonrpc's own stream writer.
+ * The connection over stdin/stdout (`--stdio`, how VS Code starts the server), with messages from the
+ * client read by `ImmediateMessageReader` and messages to it written by `OneWriteMessageWriter`, rather
+ * than by vscode-jsonrpc's own stream reader and writer.
  *
  * Handing vscode-languageserver the streams ourselves means it no longer knows stdout carries the
  * protocol, so what it does for `--stdio` is done here too: anything written with `console` goes to the
@@ -8,14 +9,12 @@
  */
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
-import { type Connection, createConnection, type MessageReader, ProposedFeatures } from 'vscode-languageserver/node';
+import { type Connection, createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { ImmediateMessageReader } from './immediateMessageReader';
 import { OneWriteMessageWriter } from './oneWriteMessageWriter';
 
 export function createStdioConnection(): Connection {
-  // The typings pair streams with streams and reader with writer, but each side is checked on its own at
-  // run time; stdin stays a stream so vscode-languageserver still ends the process when the client closes it.
-  const input = process.stdin as unknown as MessageReader;
-  const connection = createConnection(ProposedFeatures.all, input, new OneWriteMessageWriter(process.stdout));
+  const connection = createConnection(ProposedFeatures.all, new ImmediateMessageReader(process.stdin), new OneWriteMessageWriter(process.stdout));
   consoleToClient(connection);
   return connection;
 }

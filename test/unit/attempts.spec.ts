@@ -176,3 +176,30 @@ test('a second overflow is not shrunk again: it is the error', async () => {
   );
   assert.equal(calls(), 2);
 });
+
+test("the guard hears once per attempt that output started, right after the first text was handed on", async () => {
+  const events: string[] = [];
+  const provider: Provider = {
+    streamChat(_request, onText) {
+      events.push('request');
+      onText('');
+      onText('Hel');
+      onText('lo');
+      return Promise.resolve({ stopReason: 'end', usage: { inputTokens: 1, outputTokens: 1 } });
+    },
+  };
+  const guard: CallGuard = {
+    admit: () =>
+      Promise.resolve({
+        outputStarted: () => events.push('outputStarted'),
+        settle: () => {
+          events.push('settle');
+          return Promise.resolve(0);
+        },
+      }),
+  };
+  const h = harness(provider, guard);
+  await runAttempts(call, h.deps, { signal: new AbortController().signal, onText: (text) => events.push(`text ${text}`) });
+  // The empty piece is no output: the first delta the client gets is "Hel".
+  assert.deepEqual(events, ['request', 'text ', 'text Hel', 'outputStarted', 'text lo', 'settle']);
+});

@@ -26,12 +26,13 @@ function settings(extra: Record<string, unknown> = {}): Record<string, unknown> 
   return { provider: 'anthropic', model: 'claude-sonnet-5-5', maxTokens: 1000, anthropic: { baseUrl: fake.anthropicBaseUrl }, ...extra };
 }
 
-async function startWith(extra: Record<string, unknown> = {}, storageDir?: string): Promise<void> {
+async function startWith(extra: Record<string, unknown> = {}, storageDir?: string, statusHoldMs?: number): Promise<void> {
   server?.close();
   server = await startServerUnderTest({
     apiKeys: { anthropic: 'sk-ant-budget' },
     settings: settings(extra),
     ...(storageDir ? { storageDir } : {}),
+    ...(statusHoldMs === undefined ? {} : { statusHoldMs }),
   });
   statuses = [];
   server.connection.onNotification(BudgetStatusNotification.type, (status) => {
@@ -63,6 +64,37 @@ test('a chat costs its reported usage, cache tokens at cache prices, and the sta
   assert.deepEqual([usage.spentUsd, usage.reservedUsd, usage.budgetUsd, usage.pendingCalls], [expected, 0, 10, 0]);
   assert.deepEqual(usage.topModels, [{ model: 'claude-sonnet-5-5', spentUsd: expected, calls: 1 }]);
   await waitUntil(() => statuses.some((s) => s.spentUsd === expected && s.reservedUsd === 0), 'a budgetStatus with the spend');
+});
+
+test("a chat's reservation reaches the client once, after its first delta, then its cost", async () => {
+  // Held back for as long as the call takes: only the first delta or the settlement can release it.
+  await startWith({}, undefined, 60_000);
+  await waitUntil(() => statuses.length > 0, 'the status the server sends once it is up');
+  const events: string[] = [];
+  server.connection.onNotification(BudgetStatusNotification.type, (status) => {
+    events.push((status.pendingCalls ?? 0) > 0 ? 'pending status' : `status spent ${status.spentUsd}`);
+  });
+  fake.enqueue({ type: 'text', chunks: ['A toll ', 'booth.'], usage: { inputTokens: 1000, outputTokens: 200 } });
+  const { result } = await server.chat({ messages }, { onDelta: () => events.push('delta') });
+  assert.equal(result?.text, 'A toll booth.');
+  // claude-sonnet-5-5: input 2, output 10 USD per MTok.
+  const spent = (1000 * 2 + 200 * 10) / 1e6;
+  await waitUntil(() => events.includes(`status spent ${spent}`), 'the status with the spend');
+  assert.equal(events.indexOf('delta'), 0, `the first delta before any status: ${events.join(', ')}`);
+  assert.equal(events.filter((e) => e === 'pending status').length, 1, `one status for the reservation: ${events.join(', ')}`);
+  assert.ok(events.indexOf('pending status') < events.indexOf(`status spent ${spent}`), events.join(', '));
+});
+
+test('a call the provider keeps waiting still shows its reservation, without any output', async () => {
+  await startWith({}, undefined, 1);
+  fake.enqueue({ type: 'stall' });
+  const cancel = new CancellationTokenSource();
+  const pending = server.chat({ messages }, { cancel });
+  await fake.waitForRequest(1);
+  await waitUntil(() => statuses.some((s) => s.pendingCalls === 1 && s.reservedUsd > 0.01), 'a pending status');
+  cancel.cancel();
+  assert.equal((await pending).error?.data?.kind, 'canceled');
+  await waitUntil(() => statuses.at(-1)?.pendingCalls === 0, 'the status after the call was stopped');
 });
 
 test('while a call is in flight its worst case is reserved and the status says so', async () => {

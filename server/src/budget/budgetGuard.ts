@@ -27,6 +27,12 @@ export interface BudgetGuardDependencies {
   ledger: Promise<Ledger>;
   settings: () => Settings;
   bucket: TokenBucket;
+  /**
+   * Holds `tollgate/budgetStatus` back until the returned release is called (`BudgetService.holdStatus`).
+   * Taken around each reservation and released when the attempt's first output has been handed on, or
+   * when it settles: sending the status costs the call time before its first delta otherwise.
+   */
+  holdStatus?: () => () => void;
 }
 
 export class BudgetGuard implements CallGuard {
@@ -59,18 +65,24 @@ export class BudgetGuard implements CallGuard {
         { retryAfterMs: slot.retryAfterMs },
       );
     }
+    const releaseStatus = this.deps.holdStatus?.() ?? (() => undefined);
     const reserved = await ledger
       .reserve({ provider, model, usd: worstCase, budgetUsd: settings.budgetDailyUsd })
       .catch((error: unknown) => {
+        releaseStatus();
         // The ledger could not be written or read back (a full disk, a file changed by hand): no
         // reservation, so no call.
         throw failure('server', `${(error as Error).message} Tollgate did not send this call.`);
       });
     if (!reserved.ok) {
+      releaseStatus();
       throw budgetExceeded(worstCase, reserved.status, model, request.maxTokens);
     }
     return {
-      settle: (outcome) => ledger.settle(reserved.id, settlement(outcome, quote, inputTokens, request.maxTokens)),
+      outputStarted: releaseStatus,
+      // Released after the settlement, so a call that ends before any output sends one status, the final one.
+      settle: (outcome) =>
+        ledger.settle(reserved.id, settlement(outcome, quote, inputTokens, request.maxTokens)).finally(releaseStatus),
     };
   }
 

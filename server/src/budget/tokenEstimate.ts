@@ -13,7 +13,13 @@
  *   count in practice, plus 8 tokens of framing per message and 16 for the request. When it is low
  *   anyway, the call settles to the provider's reported usage, so only the reservation, never the spend,
  *   is off.
+ *
+ * Counting runs before every call (the reservation needs it), so it is on the path to the first delta:
+ * about 0.3 ms per 1,000 characters, 14 ms for a 40-turn chat of 60,000 characters. A chat sends its whole
+ * history again on every turn, so counts of longer texts are kept per encoding and text (by SHA-256, not
+ * the text itself, to hold no prompt in memory): a new turn counts only its new messages.
  */
+import { createHash } from 'node:crypto';
 import { GptEncoding } from 'gpt-tokenizer/GptEncoding';
 import type { ProviderId } from '../protocol';
 import type { ProviderCall } from '../providers/provider';
@@ -27,7 +33,7 @@ const anthropicPerRequest = 16;
 const openaiPerMessage = 3;
 const openaiPerRequest = 3;
 
-type EncodingName = 'o200k_base' | 'cl100k_base';
+export type EncodingName = 'o200k_base' | 'cl100k_base';
 type Counter = (text: string) => number;
 
 /**
@@ -50,11 +56,38 @@ function encoding(name: EncodingName): Promise<Counter> {
   if (loaded === undefined) {
     loaded = rankTables[name]().then((ranks) => {
       const api = GptEncoding.getEncodingApi(name, () => ranks.default);
-      return (text: string) => api.countTokens(text, asPlainText);
+      return remembered(name, (text: string) => api.countTokens(text, asPlainText));
     });
     encodings.set(name, loaded);
   }
   return loaded;
+}
+
+/** Shorter texts are counted each time: hashing them would cost about as much as counting. */
+const rememberFromChars = 256;
+/** Counts kept, the least recently used going first: a few long conversations' worth, about 200 KB. */
+const rememberedCounts = 2_000;
+const counts = new Map<string, number>();
+
+/** `count`, remembering the counts of longer texts (least recently used dropped past `rememberedCounts`). */
+export function remembered(name: EncodingName, count: Counter): Counter {
+  return (text) => {
+    if (text.length < rememberFromChars) {
+      return count(text);
+    }
+    const key = `${name} ${createHash('sha256').update(text).digest('base64')}`;
+    let tokens = counts.get(key);
+    if (tokens === undefined) {
+      tokens = count(text);
+    } else {
+      counts.delete(key);
+    }
+    counts.set(key, tokens);
+    if (counts.size > rememberedCounts) {
+      counts.delete(counts.keys().next().value as string);
+    }
+    return tokens;
+  };
 }
 
 /**

@@ -81,6 +81,8 @@ export async function startServerUnderTest(options: {
   storageDir?: string;
   /** File-system paths sent as the workspace folders. */
   workspaceFolders?: string[];
+  /** The longest the server holds a reservation's budget status back (BudgetServiceOptions). */
+  statusHoldMs?: number;
 }): Promise<ServerUnderTest> {
   const toServer = new PassThrough();
   const toClient = new PassThrough();
@@ -89,10 +91,15 @@ export async function startServerUnderTest(options: {
     new StreamMessageReader(toServer),
     new StreamMessageWriter(toClient),
   );
-  startServer(serverConnection, {
-    apiKeys: options.apiKeys ?? {},
-    storageDir: options.storageDir ?? mkdtempSync(join(tmpdir(), 'tollgate-storage-')),
-  });
+  startServer(
+    serverConnection,
+    {
+      apiKeys: options.apiKeys ?? {},
+      storageDir: options.storageDir ?? mkdtempSync(join(tmpdir(), 'tollgate-storage-')),
+    },
+    undefined,
+    options.statusHoldMs === undefined ? {} : { statusHoldMs: options.statusHoldMs },
+  );
   const editor = await connectAsEditor(toClient, toServer, {
     settings: options.settings,
     workspaceFolders: options.workspaceFolders,
