@@ -32,7 +32,10 @@ export const rankTablesAsData = {
         contents: [
           "import { readFileSync } from 'node:fs';",
           "import { join } from 'node:path';",
-          `export default JSON.parse(readFileSync(join(__dirname, ${JSON.stringify(file)}), 'utf8'));`,
+          // An ES module bundle finds its folder through import.meta.url (chunks sit beside server.js).
+          build.initialOptions.format === 'esm'
+            ? `export default JSON.parse(readFileSync(new URL(${JSON.stringify(`./${file}`)}, import.meta.url), 'utf8'));`
+            : `export default JSON.parse(readFileSync(join(__dirname, ${JSON.stringify(file)}), 'utf8'));`,
         ].join('\n'),
         loader: 'js',
       };
