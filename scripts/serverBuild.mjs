@@ -7,22 +7,34 @@
 // beside it that Node reads only when that import runs. In one CommonJS file V8 had to pre-parse all of
 // it at start, SDKs never called included: a 2 MB script held ~10 MB more resident memory than the code
 // that ran (measured with a bundle whose only content was never-called `import()`s of the SDKs).
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { rankTablesAsData } from './rankTables.mjs';
 
 /**
- * Writes `{"type":"module"}` beside the bundle, so Node (and the Node inside VS Code that runs the server)
- * loads server.js and its chunks as ES modules while they keep the `.js` name every launcher uses.
+ * After each build: writes `{"type":"module"}` beside the bundle, so Node (and the Node inside VS Code
+ * that runs the server) loads server.js and its chunks as ES modules while they keep the `.js` name
+ * every launcher uses; and deletes chunk files an earlier build left behind (their names hold a content
+ * hash), which would otherwise accumulate and be packaged into the .vsix.
  * @type {import('esbuild').Plugin}
  */
-const moduleTypeMarker = {
-  name: 'module-type-marker',
+const outdirHousekeeping = {
+  name: 'outdir-housekeeping',
   setup(build) {
-    const outdir = build.initialOptions.outdir;
-    build.onEnd(() => {
+    const { outdir, absWorkingDir = process.cwd() } = build.initialOptions;
+    build.onEnd((result) => {
+      if (result.errors.length > 0 || !result.metafile) {
+        return;
+      }
       mkdirSync(outdir, { recursive: true });
       writeFileSync(join(outdir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
+      const written = new Set(Object.keys(result.metafile.outputs).map((file) => resolve(absWorkingDir, file)));
+      for (const name of readdirSync(outdir)) {
+        const file = resolve(outdir, name);
+        if (/\.js(\.map)?$/.test(name) && !written.has(file)) {
+          rmSync(file);
+        }
+      }
     });
   },
 };
@@ -47,6 +59,8 @@ export function serverBuildOptions(outdir, extra = {}) {
     // modules; an ES module has no `require`, so each output file makes its own.
     banner: { js: "import { createRequire as __tollgateCreateRequire } from 'node:module'; const require = __tollgateCreateRequire(import.meta.url);" },
     ...extra,
-    plugins: [...(extra.plugins ?? []), rankTablesAsData, moduleTypeMarker],
+    // outdirHousekeeping needs to know which files this build wrote.
+    metafile: true,
+    plugins: [...(extra.plugins ?? []), rankTablesAsData, outdirHousekeeping],
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The built server loads code on first use: server.js holds neither SDK nor undici nor ajv, and a server
- * that only chats with Anthropic starts and answers with the OpenAI SDK's chunk and ajv's chunk deleted
- * from its folder, which shows it never reads them. (esbuild.mjs builds dist/server the same way.)
+ * that only chats with Anthropic, without a proxy, starts and answers with the chunks of the OpenAI SDK,
+ * of ajv and of the undici package deleted from its folder, which shows it never reads them. (esbuild.mjs
+ * builds dist/server the same way.)
  */
 import assert from 'node:assert/strict';
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
@@ -44,9 +45,10 @@ test('server.js holds no provider SDK, no undici and no ajv', () => {
   assert.deepEqual(packages, []);
 });
 
-test('an Anthropic-only server starts and chats without the OpenAI SDK or ajv chunks', { timeout: 120_000 }, async () => {
+test('an Anthropic-only server without a proxy starts and chats without the OpenAI SDK, ajv or undici chunks', { timeout: 120_000 }, async () => {
   rmSync(join(outdir, chunkOf('server/src/providers/openai.ts')));
   rmSync(join(outdir, chunkOf('server/src/extract/ajvRuntime.ts')));
+  rmSync(join(outdir, chunkOf('node_modules/undici/index.js')));
   const child = spawn(process.execPath, [bundle, '--stdio', '--storage', join(outdir, 'storage')], {
     env: { PATH: process.env['PATH'], ANTHROPIC_API_KEY: 'sk-ant-chunks-test' },
   });
