@@ -1,14 +1,16 @@
 /**
  * The built server loads code on first use: server.js holds neither SDK nor undici nor ajv, and a server
  * that only chats with Anthropic, without a proxy, starts and answers with the chunks of the OpenAI SDK,
- * of ajv and of the undici package deleted from its folder, which shows it never reads them. (esbuild.mjs
- * builds dist/server the same way.)
+ * of ajv and of the undici package deleted from its folder, which shows it never reads them; with extra CA
+ * certificates the call goes through the undici chunk and works too. (esbuild.mjs builds dist/server the
+ * same way.)
  */
 import assert from 'node:assert/strict';
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
+import { rootCertificates } from 'node:tls';
 import type { Metafile } from 'esbuild';
 import { type FakeProvider, startFakeProvider } from '../fake-provider';
 import { connectAsEditor } from './support/lspHarness';
@@ -45,12 +47,23 @@ test('server.js holds no provider SDK, no undici and no ajv', () => {
   assert.deepEqual(packages, []);
 });
 
+test('with NODE_EXTRA_CA_CERTS the call goes through the undici chunk and works', { timeout: 120_000 }, async () => {
+  const pem = join(outdir, 'extra-ca.pem');
+  writeFileSync(pem, `${rootCertificates[0]}\n`);
+  await chatsThroughBuiltServer({ NODE_EXTRA_CA_CERTS: pem });
+});
+
 test('an Anthropic-only server without a proxy starts and chats without the OpenAI SDK, ajv or undici chunks', { timeout: 120_000 }, async () => {
   rmSync(join(outdir, chunkOf('server/src/providers/openai.ts')));
   rmSync(join(outdir, chunkOf('server/src/extract/ajvRuntime.ts')));
-  rmSync(join(outdir, chunkOf('node_modules/undici/index.js')));
+  rmSync(join(outdir, chunkOf('server/src/providers/undiciRuntime.ts')));
+  await chatsThroughBuiltServer({});
+});
+
+/** Starts the built server with `env` added and streams one Anthropic chat through it. */
+async function chatsThroughBuiltServer(env: Record<string, string>): Promise<void> {
   const child = spawn(process.execPath, [bundle, '--stdio', '--storage', join(outdir, 'storage')], {
-    env: { PATH: process.env['PATH'], ANTHROPIC_API_KEY: 'sk-ant-chunks-test' },
+    env: { PATH: process.env['PATH'], ANTHROPIC_API_KEY: 'sk-ant-chunks-test', ...env },
   });
   children.push(child);
   let stderr = '';
@@ -62,4 +75,4 @@ test('an Anthropic-only server without a proxy starts and chats without the Open
   const { result, error } = await editor.chat({ messages: [{ role: 'user', content: 'hi' }] });
   assert.equal(error, undefined, `${error?.message ?? ''}\n${stderr}`);
   assert.equal(result?.text, 'only what it needs');
-});
+}

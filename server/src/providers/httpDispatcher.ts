@@ -87,18 +87,18 @@ export function providerFetch(baseUrl: string, env: Environment = process.env): 
   };
 }
 
-type Undici = typeof import('undici');
+type Undici = typeof import('./undiciRuntime');
 let undici: Promise<Undici> | undefined;
 
 /**
  * The undici package, imported the first time a call needs a proxy or extra CA certificates. A direct
  * call uses Node's own fetch, itself a copy of undici that Node loads on its own (the SDKs use its
  * `Headers`): importing the package too at every start held ~10 MB more for servers that never use a
- * proxy. In the server bundle it is a chunk of its own (scripts/serverBuild.mjs). A failed import is
- * tried again by the next call.
+ * proxy. In the server bundle it is a chunk of its own (scripts/serverBuild.mjs), reached through
+ * undiciRuntime.ts. A failed import is tried again by the next call.
  */
 function loadUndici(): Promise<Undici> {
-  undici ??= import('undici').catch((error: unknown) => {
+  undici ??= import('./undiciRuntime').catch((error: unknown) => {
     undici = undefined;
     throw error;
   });
