@@ -31,11 +31,8 @@ export const rankTablesAsData = {
       return {
         contents: [
           "import { readFileSync } from 'node:fs';",
-          "import { join } from 'node:path';",
-          // An ES module bundle finds its folder through import.meta.url (chunks sit beside server.js).
-          build.initialOptions.format === 'esm'
-            ? `export default JSON.parse(readFileSync(new URL(${JSON.stringify(`./${file}`)}, import.meta.url), 'utf8'));`
-            : `export default JSON.parse(readFileSync(join(__dirname, ${JSON.stringify(file)}), 'utf8'));`,
+          // The server bundle is an ES module: its chunks find the folder they sit in through import.meta.url.
+          `export default JSON.parse(readFileSync(new URL(${JSON.stringify(`./${file}`)}, import.meta.url), 'utf8'));`,
         ].join('\n'),
         loader: 'js',
       };
