@@ -6,7 +6,7 @@
 //                                  each bundle holds; bench/bundles.ts reads it); never packaged
 import { writeFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
-import { rankTablesAsData } from './scripts/rankTables.mjs';
+import { serverBuildOptions } from './scripts/serverBuild.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -65,17 +65,10 @@ const targets = [
     external: ['vscode'],
     plugins: [...shared.plugins, lazyFeatures],
   },
-  // Language server: a plain Node program (`node dist/server/server.js --stdio`), with the tokenizer's
-  // rank tables as JSON files beside it.
-  {
-    ...shared,
-    entryPoints: { server: 'server/src/server.ts' },
-    outdir: 'dist/server',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    plugins: [...shared.plugins, rankTablesAsData],
-  },
+  // Language server: a plain Node program (`node dist/server/server.js --stdio`), an ES module whose
+  // lazily imported parts are chunk files beside it, with the tokenizer's rank tables as JSON files
+  // (scripts/serverBuild.mjs).
+  serverBuildOptions('dist/server', shared),
   // Chat view: browser code loaded into the webview.
   {
     ...shared,

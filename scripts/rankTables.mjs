@@ -31,8 +31,8 @@ export const rankTablesAsData = {
       return {
         contents: [
           "import { readFileSync } from 'node:fs';",
-          "import { join } from 'node:path';",
-          `export default JSON.parse(readFileSync(join(__dirname, ${JSON.stringify(file)}), 'utf8'));`,
+          // The server bundle is an ES module: its chunks find the folder they sit in through import.meta.url.
+          `export default JSON.parse(readFileSync(new URL(${JSON.stringify(`./${file}`)}, import.meta.url), 'utf8'));`,
         ].join('\n'),
         loader: 'js',
       };

@@ -4,7 +4,6 @@
  * provider's HTTP request through the SDK's AbortSignal.
  */
 import type { CancellationToken, ProgressToken } from 'vscode-languageserver';
-import { z } from 'zod';
 import { DeltaStream } from './deltaStream';
 import { runAttempts, type AttemptDependencies } from './attempts';
 import type { ApiKeys } from './environment';
@@ -13,16 +12,17 @@ import { prepareCall } from './preparedCall';
 import type { ChatDelta, ChatParams, ChatResult } from './protocol';
 import type { Settings } from './settings';
 import { trimHarder, trimToContext } from './trimToContext';
+import * as z from './validation';
 
 const chatParamsSchema = z.object({
   messages: z
-    .array(z.object({ role: z.enum(['user', 'assistant']), content: z.string().min(1, 'must not be empty') }))
-    .min(1, 'must hold at least one message'),
-  system: z.string().optional(),
-  provider: z.enum(['anthropic', 'openai']).optional(),
-  model: z.string().min(1).optional(),
-  maxTokens: z.number().int().min(1).optional(),
-  partialResultToken: z.union([z.string(), z.number()]).optional(),
+    .array(z.object({ role: z.enum(['user', 'assistant']), content: z.string().check(z.minLength(1, 'must not be empty')) }))
+    .check(z.minLength(1, 'must hold at least one message')),
+  system: z.optional(z.string()),
+  provider: z.optional(z.enum(['anthropic', 'openai'])),
+  model: z.optional(z.string().check(z.minLength(1))),
+  maxTokens: z.optional(z.number().check(z.int(), z.gte(1))),
+  partialResultToken: z.optional(z.union([z.string(), z.number()])),
 });
 
 export interface ChatDependencies extends AttemptDependencies {
@@ -86,7 +86,7 @@ export function createChatHandler(deps: ChatDependencies) {
   };
 }
 
-function describeIssue(error: z.ZodError): string {
+function describeIssue(error: z.core.$ZodError): string {
   const issue = error.issues[0];
   if (!issue) {
     return 'unknown problem';

@@ -6,7 +6,7 @@
  * `package.json` `contributes.configuration`. Sanitising happens here, once: a bad value never reaches
  * a provider call, it falls back to the default and becomes a problem naming the setting to fix.
  */
-import { z } from 'zod';
+import * as z from './validation';
 import type { ProviderId } from './protocol';
 
 export interface Settings {
@@ -46,14 +46,14 @@ export const defaultModels: Record<ProviderId, string> = {
 
 const httpUrl = z
   .string()
-  .refine((value) => value === '' || /^https?:\/\/[^\s]+$/.test(value), 'must be an http:// or https:// URL');
+  .check(z.refine((value) => value === '' || /^https?:\/\/[^\s]+$/.test(value), 'must be an http:// or https:// URL'));
 
-const usdPerMTok = z.number().finite().min(0, 'must not be negative');
+const usdPerMTok = z.number().check(z.gte(0, 'must not be negative'));
 const modelPrice = z.object({
   inputPerMTok: usdPerMTok,
   outputPerMTok: usdPerMTok,
-  cacheWritePerMTok: usdPerMTok.optional(),
-  cacheReadPerMTok: usdPerMTok.optional(),
+  cacheWritePerMTok: z.optional(usdPerMTok),
+  cacheReadPerMTok: z.optional(usdPerMTok),
 });
 
 /**
@@ -62,26 +62,26 @@ const modelPrice = z.object({
  */
 export const settingDefinitions = {
   provider: { key: 'provider', schema: z.enum(['anthropic', 'openai']), default: 'anthropic' as ProviderId },
-  model: { key: 'model', schema: z.string().trim(), default: '' },
+  model: { key: 'model', schema: z.string().check(z.trim()), default: '' },
   anthropicBaseUrl: { key: 'anthropic.baseUrl', schema: httpUrl, default: '' },
   openaiBaseUrl: { key: 'openai.baseUrl', schema: httpUrl, default: '' },
-  maxTokens: { key: 'maxTokens', schema: z.number().int().min(1).max(1_000_000), default: 1024 },
-  budgetDailyUsd: { key: 'budget.dailyUsd', schema: z.number().finite().min(0, 'must not be negative'), default: 10 },
-  retryMaxAttempts: { key: 'retry.maxAttempts', schema: z.number().int().min(1).max(10), default: 3 },
-  retryMinDelayMs: { key: 'retry.minDelayMs', schema: z.number().int().min(0).max(600_000), default: 2000 },
-  retryMaxDelayMs: { key: 'retry.maxDelayMs', schema: z.number().int().min(0).max(600_000), default: 30_000 },
+  maxTokens: { key: 'maxTokens', schema: z.number().check(z.int(), z.gte(1), z.lte(1_000_000)), default: 1024 },
+  budgetDailyUsd: { key: 'budget.dailyUsd', schema: z.number().check(z.gte(0, 'must not be negative')), default: 10 },
+  retryMaxAttempts: { key: 'retry.maxAttempts', schema: z.number().check(z.int(), z.gte(1), z.lte(10)), default: 3 },
+  retryMinDelayMs: { key: 'retry.minDelayMs', schema: z.number().check(z.int(), z.gte(0), z.lte(600_000)), default: 2000 },
+  retryMaxDelayMs: { key: 'retry.maxDelayMs', schema: z.number().check(z.int(), z.gte(0), z.lte(600_000)), default: 30_000 },
   rateLimitRequestsPerSecond: {
     key: 'rateLimit.requestsPerSecond',
-    schema: z.number().finite().gt(0, 'must be greater than 0').max(10_000),
+    schema: z.number().check(z.gt(0, 'must be greater than 0'), z.lte(10_000)),
     default: 10,
   },
-  rateLimitBurst: { key: 'rateLimit.burst', schema: z.number().int().min(1).max(10_000), default: 20 },
+  rateLimitBurst: { key: 'rateLimit.burst', schema: z.number().check(z.int(), z.gte(1), z.lte(10_000)), default: 20 },
   pricing: {
     key: 'pricing',
-    schema: z.record(z.string().min(1), modelPrice),
+    schema: z.record(z.string().check(z.minLength(1)), modelPrice),
     default: {} as Record<string, ModelPrice>,
   },
-  extractionSchemaGlob: { key: 'extraction.schemaGlob', schema: z.string().trim().min(1), default: '**/*.schema.json' },
+  extractionSchemaGlob: { key: 'extraction.schemaGlob', schema: z.string().check(z.trim(), z.minLength(1)), default: '**/*.schema.json' },
 } as const;
 
 /** `tollgate.<key>` for every setting, in declaration order. */

@@ -141,13 +141,13 @@ describe('extraction schemas', () => {
 });
 
 describe('SchemaCompiler cache', () => {
-  test('reuses a validator while the text is unchanged and recompiles when it changes', () => {
+  test('reuses a validator while the text is unchanged and recompiles when it changes', async () => {
     const compiler = new SchemaCompiler();
     const a = { type: 'string' };
-    const first = compiler.get('/ws/a.schema.json', a, JSON.stringify(a));
-    assert.equal(compiler.get('/ws/a.schema.json', a, JSON.stringify(a)), first);
+    const first = await compiler.get('/ws/a.schema.json', a, JSON.stringify(a));
+    assert.equal(await compiler.get('/ws/a.schema.json', a, JSON.stringify(a)), first);
     const b = { type: 'number' };
-    const second = compiler.get('/ws/a.schema.json', b, JSON.stringify(b));
+    const second = await compiler.get('/ws/a.schema.json', b, JSON.stringify(b));
     assert.notEqual(second, first);
     assert.ok(second.ok && second.validate(3));
     compiler.invalidate('/ws/a.schema.json');

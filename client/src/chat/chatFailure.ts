@@ -2,8 +2,8 @@
  * Turns a failed `tollgate/chat` request into what the transcript shows. It switches on the error's
  * `data.kind` (see `ErrorData` in server/src/protocol.ts) and never parses message text. Pure.
  */
-import { z } from 'zod';
 import type { ErrorKind } from '../../../server/src/protocol';
+import * as z from '../../../server/src/validation';
 import type { EntryError } from './webviewProtocol';
 
 /** Every kind, as a record so the compiler fails here when `ErrorKind` gains or loses one. */
@@ -24,7 +24,7 @@ const knownKinds: Record<ErrorKind, true> = {
   canceled: true,
 };
 
-const errorDataSchema = z.object({ kind: z.enum(Object.keys(knownKinds) as [ErrorKind, ...ErrorKind[]]), message: z.string().min(1) });
+const errorDataSchema = z.object({ kind: z.enum(Object.keys(knownKinds) as [ErrorKind, ...ErrorKind[]]), message: z.string().check(z.minLength(1)) });
 
 export const serverStoppedMessage =
   'The Tollgate language server stopped before the answer finished. Your prompt and the partial answer ' +

@@ -3,7 +3,7 @@
  * validated (zod): the stored value may come from an older version or be damaged, and a bad value must
  * cost the history, never the chat view. Pure: the storage is injected, so this has no `vscode` import.
  */
-import { z } from 'zod';
+import * as z from '../../../server/src/validation';
 import { actionUrlSchema } from './retryNotice';
 import type { ChatSummary, TranscriptEntry } from './webviewProtocol';
 
@@ -23,18 +23,18 @@ const entrySchema = z.object({
   role: z.enum(['user', 'assistant']),
   text: z.string(),
   state: z.enum(['streaming', 'done', 'stopped', 'error']),
-  error: z
-    .object({
+  error: z.optional(
+    z.object({
       kind: z.string(),
       message: z.string(),
-      action: z.enum(['setApiKey', 'showServerOutput', 'openBilling', 'retry']).optional(),
-      interrupted: z.boolean().optional(),
-      retryAt: z.number().optional(),
+      action: z.optional(z.enum(['setApiKey', 'showServerOutput', 'openBilling', 'retry'])),
+      interrupted: z.optional(z.boolean()),
+      retryAt: z.optional(z.number()),
       // Open Billing Page opens this, so what is read back is held to what the server may send.
-      actionUrl: actionUrlSchema.optional(),
-    })
-    .optional(),
-  note: z.string().optional(),
+      actionUrl: z.optional(actionUrlSchema),
+    }),
+  ),
+  note: z.optional(z.string()),
 });
 
 const chatSchema = z.object({

@@ -4,16 +4,16 @@
  * and the note under an answer for which older messages were left out.
  * It reads only typed fields of the error's `data` (see `ErrorData` in server/src/protocol.ts). Pure.
  */
-import { z } from 'zod';
 import { longestProviderWaitMs } from '../../../server/src/retry';
+import * as z from '../../../server/src/validation';
 import type { EntryError } from './webviewProtocol';
 
 /** Only the providers' own https pages are ever sent; anything else is not opened. */
 export const actionUrlSchema = z.url({ protocol: /^https$/ });
 
 const recoveryDataSchema = z.object({
-  retryAfterMs: z.number().nonnegative().optional(),
-  actionUrl: actionUrlSchema.optional(),
+  retryAfterMs: z.optional(z.number().check(z.gte(0))),
+  actionUrl: z.optional(actionUrlSchema),
 });
 
 /**

@@ -3,14 +3,14 @@
  * file with `import type` only; the host validates what the webview sends with `webviewMessageSchema`,
  * because the webview is untrusted input.
  */
-import { z } from 'zod';
 import type { ErrorKind } from '../../../server/src/protocol';
+import * as z from '../../../server/src/validation';
 import { maxCodeLength, maxIdLength, maxPromptLength } from './limits';
 
 export { maxCodeLength, maxPromptLength };
 
-const id = z.string().min(1).max(maxIdLength);
-const code = z.string().min(1).max(maxCodeLength);
+const id = z.string().check(z.minLength(1), z.maxLength(maxIdLength));
+const code = z.string().check(z.minLength(1), z.maxLength(maxCodeLength));
 
 /** Webview → host. */
 export const webviewMessageSchema = z.discriminatedUnion('type', [
@@ -19,10 +19,10 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   /** The user sent a prompt. */
   z.strictObject({
     type: z.literal('send'),
-    text: z
-      .string()
-      .max(maxPromptLength)
-      .refine((text) => text.trim().length > 0, 'must not be blank'),
+    text: z.string().check(
+      z.maxLength(maxPromptLength),
+      z.refine((text) => text.trim().length > 0, 'must not be blank'),
+    ),
   }),
   /** The user pressed Stop. */
   z.strictObject({ type: z.literal('stop') }),
@@ -31,7 +31,7 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
    * it belongs to: `openBilling` opens the page the host stored for that answer, never a URL from here.
    * (An error's Retry is the `retry` message.)
    */
-  z.strictObject({ type: z.literal('runAction'), action: z.enum(['setApiKey', 'showServerOutput', 'openBilling']), id: id.optional() }),
+  z.strictObject({ type: z.literal('runAction'), action: z.enum(['setApiKey', 'showServerOutput', 'openBilling']), id: z.optional(id) }),
   /** Starts an empty conversation (the current one stays in the list of past chats). */
   z.strictObject({ type: z.literal('newChat') }),
   /** Shows a past conversation. */

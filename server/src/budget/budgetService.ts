@@ -10,7 +10,7 @@
  * (about 0.2 ms of `ttftOverheadMs`); a few milliseconds later the meter looks no different to a person.
  */
 import { type Connection, MessageType, ShowMessageNotification } from 'vscode-languageserver';
-import { z } from 'zod';
+import * as z from '../validation';
 import { requestError } from '../errors';
 import type { Log } from '../log';
 import {
@@ -53,8 +53,8 @@ export const budgetMethods = [
   RaiseBudgetRequest.method,
 ];
 
-const historyParams = z.object({ days: z.number().int().min(1).max(400).optional() });
-const raiseParams = z.object({ addUsd: z.number().finite().gt(0, 'must be more than 0').max(1_000_000) });
+const historyParams = z.object({ days: z.optional(z.number().check(z.int(), z.gte(1), z.lte(400))) });
+const raiseParams = z.object({ addUsd: z.number().check(z.gt(0, 'must be more than 0'), z.lte(1_000_000)) });
 
 export class BudgetService {
   readonly guard: BudgetGuard;

@@ -4,24 +4,24 @@
  * reservation is closed by a later `settle` line with the same id. Whether a reservation was admitted is
  * not written anywhere: it follows from the lines before it (`ledgerState.ts`).
  */
-import { z } from 'zod';
+import * as z from '../validation';
 
-const usd = z.number().finite().min(0);
-const tokens = z.number().int().min(0);
+const usd = z.number().check(z.gte(0));
+const tokens = z.number().check(z.int(), z.gte(0));
 
 const usageSchema = z.object({
   inputTokens: tokens,
   outputTokens: tokens,
-  cacheReadTokens: tokens.optional(),
-  cacheWriteTokens: tokens.optional(),
+  cacheReadTokens: z.optional(tokens),
+  cacheWriteTokens: z.optional(tokens),
 });
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
 
 /** A call's worst-case cost, held against its day's budget until it is settled. */
 const reserveSchema = z.object({
   t: z.literal('reserve'),
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   day,
   /** Epoch ms. */
   at: z.number(),
@@ -35,7 +35,7 @@ const reserveSchema = z.object({
    */
   budgetUsd: usd.optional(),
   /** The process holding the reservation, to settle it when that process is gone. */
-  pid: z.number().int(),
+  pid: z.number().check(z.int()),
   host: z.string(),
   instance: z.string(),
 });
@@ -47,13 +47,13 @@ const reserveSchema = z.object({
  */
 const settleSchema = z.object({
   t: z.literal('settle'),
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   day,
   at: z.number(),
   provider: z.string(),
   model: z.string(),
   usd,
-  usage: usageSchema.optional(),
+  usage: z.optional(usageSchema),
   estimated: z.boolean(),
   outcome: z.enum(['ok', 'failed', 'notSent', 'orphaned']),
 });

@@ -10,7 +10,7 @@
  * its own `extractFailure`.
  */
 import { type CancellationToken, ResponseError } from 'vscode-languageserver';
-import { z } from 'zod';
+import * as z from '../validation';
 import { runAttempts, type AttemptDependencies } from '../attempts';
 import type { ApiKeys } from '../environment';
 import { requestError } from '../errors';
@@ -34,9 +34,9 @@ import type { SchemaSources } from './schemaSources';
 
 const extractParamsSchema = z.object({
   text: z.string(),
-  schema: z.union([z.string().min(1), z.record(z.string(), z.unknown()), z.boolean()]).optional(),
-  provider: z.enum(['anthropic', 'openai']).optional(),
-  model: z.string().min(1).optional(),
+  schema: z.optional(z.union([z.string().check(z.minLength(1)), z.record(z.string(), z.unknown()), z.boolean()])),
+  provider: z.optional(z.enum(['anthropic', 'openai'])),
+  model: z.optional(z.string().check(z.minLength(1))),
 });
 
 export interface ExtractDependencies extends AttemptDependencies {
@@ -101,7 +101,7 @@ export function createExtractHandler(deps: ExtractDependencies) {
     }
 
     const resolved = await deps.sources.resolve(request.schema);
-    const compiled = deps.compiler.get(resolved.source, resolved.schema, resolved.text);
+    const compiled = await deps.compiler.get(resolved.source, resolved.schema, resolved.text);
     if (!compiled.ok) {
       throw extractError('schemaInvalid', 'badSchema', `The schema ${resolved.label} cannot be used because ${compiled.problem}. Fix the schema and try again.`);
     }

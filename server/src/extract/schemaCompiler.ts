@@ -4,35 +4,22 @@
  * and `invalidate()` drops an entry as soon as the file watcher reports a change.
  */
 import { createHash } from 'node:crypto';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import Ajv2019 from 'ajv/dist/2019';
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { checkSchemaSafety } from './schemaSafety';
-
-type AnyAjv = Ajv | Ajv2019 | Ajv2020;
 
 /** A compiled schema, or why it cannot be used. */
 export type Compiled = { ok: true; validate: ValidateFunction } | { ok: false; problem: string };
 
-/** The ajv class that speaks the schema's declared draft; draft-07 (ajv's default) when it declares none. */
-function newAjv(schema: unknown): AnyAjv {
-  const declared = typeof schema === 'object' && schema !== null ? (schema as { $schema?: unknown }).$schema : undefined;
-  const options = {
-    allErrors: true,
-    // User schemas often carry keywords of their own (x-*, editor hints); they must not stop compilation.
-    strict: false,
-    // Never load anything: schemaSafety already refuses remote $ref, this is the second lock.
-    loadSchema: undefined,
-  };
-  const ajv =
-    typeof declared === 'string' && declared.includes('2020-12')
-      ? new Ajv2020(options)
-      : typeof declared === 'string' && declared.includes('2019-09')
-        ? new Ajv2019(options)
-        : new Ajv(options);
-  addFormats(ajv);
-  return ajv;
+type AjvRuntime = typeof import('./ajvRuntime');
+let runtime: Promise<AjvRuntime> | undefined;
+
+/** ajv, imported on first use (see ajvRuntime.ts); a failed import is tried again next time. */
+function ajvRuntime(): Promise<AjvRuntime> {
+  runtime ??= import('./ajvRuntime').catch((error: unknown) => {
+    runtime = undefined;
+    throw error;
+  });
+  return runtime;
 }
 
 /** ajv's errors, one line each, exactly as ajv words them: what the model is shown when it must repair. */
@@ -51,8 +38,8 @@ export function formatAjvErrors(errors: readonly ErrorObject[] | null | undefine
 }
 
 /** Meta-validates a schema: the errors ajv reports against its draft's meta-schema, empty when valid. */
-export function metaValidate(schema: unknown): ErrorObject[] {
-  const ajv = newAjv(schema);
+export async function metaValidate(schema: unknown): Promise<ErrorObject[]> {
+  const ajv = (await ajvRuntime()).newAjv(schema);
   if (ajv.validateSchema(schema as object) === true) {
     return [];
   }
@@ -60,17 +47,17 @@ export function metaValidate(schema: unknown): ErrorObject[] {
 }
 
 /** Checks safety, meta-validates and compiles; never throws. */
-export function compileSchema(schema: unknown, textBytes: number): Compiled {
+export async function compileSchema(schema: unknown, textBytes: number): Promise<Compiled> {
   const unsafe = checkSchemaSafety(schema, textBytes);
   if (unsafe) {
     return { ok: false, problem: unsafe.problem };
   }
-  const metaErrors = metaValidate(schema);
+  const metaErrors = await metaValidate(schema);
   if (metaErrors.length > 0) {
     return { ok: false, problem: `it is not a valid JSON Schema: ${formatAjvErrors(metaErrors).join('; ')}` };
   }
   try {
-    return { ok: true, validate: newAjv(schema).compile(schema as object) };
+    return { ok: true, validate: (await ajvRuntime()).newAjv(schema).compile(schema as object) };
   } catch (error) {
     return { ok: false, problem: `ajv could not compile it: ${(error as Error).message}` };
   }
@@ -80,13 +67,13 @@ export class SchemaCompiler {
   private readonly cache = new Map<string, { hash: string; compiled: Compiled }>();
 
   /** The compiled schema for `source` (a built-in id, a file URI, or `inline`), from cache when its text is unchanged. */
-  get(source: string, schema: unknown, text: string): Compiled {
+  async get(source: string, schema: unknown, text: string): Promise<Compiled> {
     const hash = createHash('sha256').update(text).digest('hex');
     const cached = this.cache.get(source);
     if (cached?.hash === hash) {
       return cached.compiled;
     }
-    const compiled = compileSchema(schema, Buffer.byteLength(text));
+    const compiled = await compileSchema(schema, Buffer.byteLength(text));
     // Inline schemas differ per request; caching them would only grow the map.
     if (source !== 'inline') {
       this.cache.set(source, { hash, compiled });

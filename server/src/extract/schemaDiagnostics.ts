@@ -19,7 +19,7 @@ import type { SchemaSources } from './schemaSources';
 const SOURCE = 'tollgate';
 
 /** Diagnostics for one schema file's text. */
-export function diagnoseSchemaText(text: string): Diagnostic[] {
+export async function diagnoseSchemaText(text: string): Promise<Diagnostic[]> {
   const doc = TextDocument.create('file:///schema.json', 'json', 0, text);
   const range = (offset: number, length: number): Range => ({ start: doc.positionAt(offset), end: doc.positionAt(offset + length) });
   const parseErrors: ParseError[] = [];
@@ -34,7 +34,7 @@ export function diagnoseSchemaText(text: string): Diagnostic[] {
     }));
   }
   const schema: unknown = JSON.parse(text);
-  const metaErrors = metaValidate(schema);
+  const metaErrors = await metaValidate(schema);
   if (metaErrors.length > 0) {
     const lines = formatAjvErrors(metaErrors);
     return metaErrors.map((error, index) => {
@@ -124,7 +124,7 @@ export class SchemaDiagnostics {
     }
     let diagnostics: Diagnostic[];
     try {
-      diagnostics = diagnoseSchemaText(text);
+      diagnostics = await diagnoseSchemaText(text);
     } catch (error) {
       this.log.warn(`Could not check the schema ${path}: ${String(error)}`);
       return;

@@ -19,7 +19,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { Agent, type Dispatcher, fetch as undiciFetch, ProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -83,28 +83,53 @@ export function providerFetch(baseUrl: string, env: Environment = process.env): 
     if (target === undefined || (proxy === undefined && settings.extraCaFile === undefined)) {
       return fetch(input, init);
     }
-    // Built on first use, inside the SDK's fetch, so a bad proxy URL or CA file fails the call as a
-    // connection error the user is told about, not the server.
-    const dispatcher = cachedDispatcher(proxy, settings);
-    // undici's own fetch, not Node's: a dispatcher only works reliably with the undici it came from.
-    return undiciFetch(input, { ...init, dispatcher });
+    return throughDispatcher(input, init, proxy, settings);
   };
+}
+
+type Undici = typeof import('./undiciRuntime');
+let undici: Promise<Undici> | undefined;
+
+/**
+ * The undici package, imported the first time a call needs a proxy or extra CA certificates. A direct
+ * call uses Node's own fetch, itself a copy of undici that Node loads on its own (the SDKs use its
+ * `Headers`): importing the package too at every start held ~10 MB more for servers that never use a
+ * proxy. In the server bundle it is a chunk of its own (scripts/serverBuild.mjs), reached through
+ * undiciRuntime.ts. A failed import is tried again by the next call.
+ */
+function loadUndici(): Promise<Undici> {
+  undici ??= import('./undiciRuntime').catch((error: unknown) => {
+    undici = undefined;
+    throw error;
+  });
+  return undici;
+}
+
+async function throughDispatcher(input: string | URL | Request, init: RequestInit | undefined, proxy: string | undefined, settings: NetworkSettings): Promise<Response> {
+  const { Agent, ProxyAgent, fetch: undiciFetch } = await loadUndici();
+  // Built on first use, inside the SDK's fetch, so a bad proxy URL or CA file fails the call as a
+  // connection error the user is told about, not the server.
+  const dispatcher = cachedDispatcher(proxy, settings, { Agent, ProxyAgent });
+  // undici's own fetch, not Node's: a dispatcher only works reliably with the undici it came from.
+  return undiciFetch(input, { ...init, dispatcher });
 }
 
 /** One dispatcher per distinct network setup, so calls share its connection pool. */
 const dispatchers = new Map<string, Dispatcher>();
 
-function cachedDispatcher(proxy: string | undefined, settings: NetworkSettings): Dispatcher {
+type DispatcherClasses = Pick<Undici, 'Agent' | 'ProxyAgent'>;
+
+function cachedDispatcher(proxy: string | undefined, settings: NetworkSettings, classes: DispatcherClasses): Dispatcher {
   const key = JSON.stringify([proxy, settings.strictSSL, settings.proxyAuthorization, settings.extraCaFile]);
   let dispatcher = dispatchers.get(key);
   if (dispatcher === undefined) {
-    dispatcher = createDispatcher(proxy, settings);
+    dispatcher = createDispatcher(proxy, settings, classes);
     dispatchers.set(key, dispatcher);
   }
   return dispatcher;
 }
 
-function createDispatcher(proxy: string | undefined, settings: NetworkSettings): Dispatcher {
+function createDispatcher(proxy: string | undefined, settings: NetworkSettings, { Agent, ProxyAgent }: DispatcherClasses): Dispatcher {
   const ca = settings.extraCaFile === undefined ? undefined : [...rootCertificates, readCaFile(settings.extraCaFile)];
   const trust = { ...(ca ? { ca } : {}) };
   if (proxy === undefined) {
