@@ -33,7 +33,7 @@ const reserveSchema = z.object({
    * lines written by Tollgate versions that admitted under a lock file before appending: those lines
    * were admitted.
    */
-  budgetUsd: usd.optional(),
+  budgetUsd: z.optional(usd),
   /** The process holding the reservation, to settle it when that process is gone. */
   pid: z.number().check(z.int()),
   host: z.string(),
