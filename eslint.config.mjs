@@ -1,5 +1,6 @@
 // typescript-eslint with type information, plus the import boundaries of the house:
-// server ↛ vscode, server ↛ client, webview ↛ Node / vscode, no console in the server (stdout is LSP).
+// server ↛ vscode, server ↛ client, webview ↛ Node / vscode, no console in the server (stdout is LSP),
+// zod only through server/src/validation.ts.
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'stream'];
@@ -39,6 +40,24 @@ export default tseslint.config(
         {
           paths: [{ name: 'vscode', message: 'The language server must run outside VS Code: never import vscode.' }],
           patterns: [{ group: ['**/client/**'], message: 'The server never imports client code.' }],
+        },
+      ],
+    },
+  },
+  {
+    // zod/mini through one module that sets its English messages; full zod costs ~5 MB of server memory.
+    files: ['server/**/*.ts', 'client/**/*.ts'],
+    ignores: ['server/src/validation.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['zod', 'zod/*'],
+              message: "Import the schema library as `import * as z from '<…>/server/src/validation'` (zod/mini with English messages).",
+            },
+          ],
         },
       ],
     },
