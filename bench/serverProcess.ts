@@ -3,7 +3,7 @@
  * driven by a plain LSP client (vscode-languageserver-protocol over its stdio, no VS Code), configured to
  * call a fake provider (the pipeline figures start one in its own process, the memory figures use one in
  * the bench's process), with the Node flags the extension starts it with (serverNodeFlags).
- * Also reads the process's resident memory from /proc.
+ * Also reads the process's resident memory from /proc, right away or once the process has been at rest.
  * TOLLGATE_BENCH_SERVER_NODE_ARGS (space-separated) adds Node flags to the server, to try e.g. a heap cap.
  */
 import { randomUUID } from 'node:crypto';
@@ -29,6 +29,9 @@ export const benchSettings = (fake: Pick<FakeProvider, 'anthropicBaseUrl'>) => (
 });
 export const benchKey = 'sk-ant-bench-0000';
 
+/** How long the process is left alone before `restingRssMb` reads it: past V8's memory reducer (8 s + 2 × 0.5 s). */
+export const REST_MS = 10_000;
+
 export interface TimedChat {
   /** ms from sending the request to the first partial result. */
   firstDeltaMs: number;
@@ -44,6 +47,13 @@ export interface ServerProcess {
   chat(params: Omit<ChatParams, 'partialResultToken'>): Promise<TimedChat>;
   /** The process's resident set (VmRSS) in MB. */
   rssMb(): number;
+  /**
+   * VmRSS in MB after the process has been left alone (no request sent) for `REST_MS`: what a user's server,
+   * idle between chats almost all the time, holds. V8 collects a quiet heap on its own: its memory reducer
+   * runs a memory-reducing full GC 8 s (V8's kLongDelayMs, not configurable) after the last full GC of a
+   * busy spell, and up to two more 0.5 s apart; measured: RSS drops ~10 MB at that moment, then stays flat.
+   */
+  restingRssMb(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +67,14 @@ export async function startServerProcess(serverJs: string, fake: Pick<FakeProvid
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const editor = await connectAsEditor(child.stdout, child.stdin, { settings: benchSettings(fake) });
   const { connection } = editor;
+  const rssMb = (): number => {
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    if (kb === undefined) {
+      throw new Error(`/proc/${child.pid}/status has no VmRSS line.`);
+    }
+    return Number(kb) / 1024;
+  };
 
   return {
     pid: child.pid ?? -1,
@@ -85,13 +103,10 @@ export async function startServerProcess(serverJs: string, fake: Pick<FakeProvid
         subscription.dispose();
       }
     },
-    rssMb() {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
-      if (kb === undefined) {
-        throw new Error(`/proc/${child.pid}/status has no VmRSS line.`);
-      }
-      return Number(kb) / 1024;
+    rssMb,
+    async restingRssMb() {
+      await new Promise((resolve) => setTimeout(resolve, REST_MS));
+      return rssMb();
     },
     async stop() {
       await connection.sendRequest(ShutdownRequest.type).catch(() => undefined);
