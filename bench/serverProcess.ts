@@ -2,7 +2,8 @@
  * The language server as the editor runs it: `node dist/server/server.js --stdio` in its own process,
  * driven by a plain LSP client (vscode-languageserver-protocol over its stdio, no VS Code), configured to
  * call a fake provider (the pipeline figures start one in its own process, the memory figures use one in
- * the bench's process), with the Node flags the extension starts it with (serverNodeFlags).
+ * the bench's process), with the Node flags and process environment the extension starts it with
+ * (serverNodeFlags, serverProcessEnvironment).
  * Also reads the process's resident memory from /proc, right away or once the process has been at rest.
  * TOLLGATE_BENCH_SERVER_NODE_ARGS (space-separated) adds Node flags to the server, to try e.g. a heap cap.
  */
@@ -12,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CancellationTokenSource, ExitNotification, ShutdownRequest } from 'vscode-languageserver-protocol/node';
-import { serverNodeFlags } from '../server/src/nodeFlags';
+import { serverNodeFlags, serverProcessEnvironment } from '../server/src/nodeFlags';
 import { ChatRequest, type ChatParams, type ChatResult } from '../server/src/protocol';
 import type { FakeProvider } from '../test/fake-provider';
 import { connectAsEditor } from '../test/unit/support/lspHarness';
@@ -60,7 +61,7 @@ export interface ServerProcess {
 export async function startServerProcess(serverJs: string, fake: Pick<FakeProvider, 'anthropicBaseUrl'>): Promise<ServerProcess> {
   const storage = mkdtempSync(join(tmpdir(), 'tollgate-bench-storage-'));
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...serverNodeFlags, ...(process.env['TOLLGATE_BENCH_SERVER_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), serverJs, '--stdio', '--storage', storage], {
-    env: { PATH: process.env['PATH'], ANTHROPIC_API_KEY: benchKey },
+    env: { ...serverProcessEnvironment, PATH: process.env['PATH'], ANTHROPIC_API_KEY: benchKey },
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
