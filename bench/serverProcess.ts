@@ -30,8 +30,12 @@ export const benchSettings = (fake: Pick<FakeProvider, 'anthropicBaseUrl'>) => (
 });
 export const benchKey = 'sk-ant-bench-0000';
 
-/** How long the process is left alone before `restingRssMb` reads it: past V8's memory reducer (8 s + 2 × 0.5 s). */
-export const REST_MS = 10_000;
+/**
+ * How long the process is left alone before `restingRssMb` reads it: past the server's idle collection
+ * (1 s after its last request, server/src/idleCollection.ts) and V8's memory reducer, which that full GC
+ * arms for 8 s later and which runs up to three memory-reducing GCs 0.5 s apart.
+ */
+export const REST_MS = 12_000;
 
 export interface TimedChat {
   /** ms from sending the request to the first partial result. */
@@ -50,9 +54,7 @@ export interface ServerProcess {
   rssMb(): number;
   /**
    * VmRSS in MB after the process has been left alone (no request sent) for `REST_MS`: what a user's server,
-   * idle between chats almost all the time, holds. V8 collects a quiet heap on its own: its memory reducer
-   * runs a memory-reducing full GC 8 s (V8's kLongDelayMs, not configurable) after the last full GC of a
-   * busy spell, and up to two more 0.5 s apart; measured: RSS drops ~10 MB at that moment, then stays flat.
+   * idle between chats almost all the time, holds once it has collected the garbage of its last requests.
    */
   restingRssMb(): Promise<number>;
   stop(): Promise<void>;

@@ -8,6 +8,7 @@ import { BudgetService, budgetMethods } from './budget/budgetService';
 import { createChatHandler } from './chat';
 import type { ServerEnvironment } from './environment';
 import { Extraction, extractionCapabilities, extractionMethods } from './extract/extraction';
+import type { IdleCollection } from './idleCollection';
 import { connectionLog } from './log';
 import { ChatRequest, RetryScheduledNotification, type RetryScheduledParams } from './protocol';
 import { createProvider as defaultProviderFactory, type ProviderFactory } from './providers';
@@ -20,6 +21,7 @@ export function startServer(
   connection: Connection,
   environment: ServerEnvironment,
   createProvider: ProviderFactory = defaultProviderFactory,
+  idle?: IdleCollection,
 ): void {
   const log = connectionLog(connection);
   const settings = new SettingsSource(connection, log);
@@ -51,15 +53,19 @@ export function startServer(
     log.info(`Tollgate server ${version} ready. API keys present for: ${keys}. Storage: ${environment.storageDir}`);
   });
 
+  // Requests that call providers count as work for the idle collection: it never runs while one is in flight.
+  const track = <P extends unknown[], R>(handler: (...params: P) => R | Promise<R>) => (idle ? idle.track(handler) : handler);
   connection.onRequest(
     ChatRequest.type,
-    createChatHandler({
-      ...providerCalls,
-      sendDelta: (token, delta) => void connection.sendProgress(ChatRequest.type, token, delta),
-    }),
+    track(
+      createChatHandler({
+        ...providerCalls,
+        sendDelta: (token, delta) => void connection.sendProgress(ChatRequest.type, token, delta),
+      }),
+    ),
   );
 
-  extraction.register();
+  extraction.register(track);
 
   // vscode-jsonrpc would answer "Unhandled method"; say what exists and where it is documented instead.
   connection.onRequest((method) => {
