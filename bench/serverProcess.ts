@@ -2,8 +2,9 @@
  * The language server as the editor runs it: `node dist/server/server.js --stdio` in its own process,
  * driven by a plain LSP client (vscode-languageserver-protocol over its stdio, no VS Code), configured to
  * call a fake provider (the pipeline figures start one in its own process, the memory figures use one in
- * the bench's process), with the Node flags the extension starts it with (serverNodeFlags).
- * Also reads the process's resident memory from /proc.
+ * the bench's process), with the Node flags and process environment the extension starts it with
+ * (serverNodeFlags, serverProcessEnvironment).
+ * Also reads the process's resident memory from /proc, right away or once the process has been at rest.
  * TOLLGATE_BENCH_SERVER_NODE_ARGS (space-separated) adds Node flags to the server, to try e.g. a heap cap.
  */
 import { randomUUID } from 'node:crypto';
@@ -12,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CancellationTokenSource, ExitNotification, ShutdownRequest } from 'vscode-languageserver-protocol/node';
-import { serverNodeFlags } from '../server/src/nodeFlags';
+import { serverNodeFlags, serverProcessEnvironment } from '../server/src/nodeFlags';
 import { ChatRequest, type ChatParams, type ChatResult } from '../server/src/protocol';
 import type { FakeProvider } from '../test/fake-provider';
 import { connectAsEditor } from '../test/unit/support/lspHarness';
@@ -29,6 +30,13 @@ export const benchSettings = (fake: Pick<FakeProvider, 'anthropicBaseUrl'>) => (
 });
 export const benchKey = 'sk-ant-bench-0000';
 
+/**
+ * How long the process is left alone before `restingRssMb` reads it: past the server's idle collection
+ * (1 s after its last request, server/src/idleCollection.ts) and V8's memory reducer, which that full GC
+ * arms for 8 s later and which runs up to three memory-reducing GCs 0.5 s apart.
+ */
+export const REST_MS = 12_000;
+
 export interface TimedChat {
   /** ms from sending the request to the first partial result. */
   firstDeltaMs: number;
@@ -44,19 +52,32 @@ export interface ServerProcess {
   chat(params: Omit<ChatParams, 'partialResultToken'>): Promise<TimedChat>;
   /** The process's resident set (VmRSS) in MB. */
   rssMb(): number;
+  /**
+   * VmRSS in MB after the process has been left alone (no request sent) for `REST_MS`: what a user's server,
+   * idle between chats almost all the time, holds once it has collected the garbage of its last requests.
+   */
+  restingRssMb(): Promise<number>;
   stop(): Promise<void>;
 }
 
 export async function startServerProcess(serverJs: string, fake: Pick<FakeProvider, 'anthropicBaseUrl'>): Promise<ServerProcess> {
   const storage = mkdtempSync(join(tmpdir(), 'tollgate-bench-storage-'));
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...serverNodeFlags, ...(process.env['TOLLGATE_BENCH_SERVER_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), serverJs, '--stdio', '--storage', storage], {
-    env: { PATH: process.env['PATH'], ANTHROPIC_API_KEY: benchKey },
+    env: { ...serverProcessEnvironment, PATH: process.env['PATH'], ANTHROPIC_API_KEY: benchKey },
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const editor = await connectAsEditor(child.stdout, child.stdin, { settings: benchSettings(fake) });
   const { connection } = editor;
+  const rssMb = (): number => {
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    if (kb === undefined) {
+      throw new Error(`/proc/${child.pid}/status has no VmRSS line.`);
+    }
+    return Number(kb) / 1024;
+  };
 
   return {
     pid: child.pid ?? -1,
@@ -85,13 +106,10 @@ export async function startServerProcess(serverJs: string, fake: Pick<FakeProvid
         subscription.dispose();
       }
     },
-    rssMb() {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
-      if (kb === undefined) {
-        throw new Error(`/proc/${child.pid}/status has no VmRSS line.`);
-      }
-      return Number(kb) / 1024;
+    rssMb,
+    async restingRssMb() {
+      await new Promise((resolve) => setTimeout(resolve, REST_MS));
+      return rssMb();
     },
     async stop() {
       await connection.sendRequest(ShutdownRequest.type).catch(() => undefined);

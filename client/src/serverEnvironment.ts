@@ -3,6 +3,7 @@
  * never through initializationOptions, settings or logs (LSP tracing prints initializationOptions).
  * Pure: no `vscode` import.
  */
+import { serverProcessEnvironment } from '../../server/src/nodeFlags';
 import type { ProviderId } from '../../server/src/protocol';
 
 /** The variables the server reads its keys from, the same ones it reads when run standalone. */
@@ -58,7 +59,8 @@ export function proxyEnvironment(http: HttpSettings): Record<string, string | un
 }
 
 /**
- * Returns the environment for the server: `inherited` with the key variables replaced by `keys`, and
+ * Returns the environment for the server: the process tuning of `serverProcessEnvironment` (unless
+ * `inherited` sets those variables itself), `inherited` with the key variables replaced by `keys`, and
  * VS Code's proxy settings (`http`) on top.
  * A key the user did not store is set to `undefined`, not left out: vscode-languageclient merges the
  * extension host's own environment under the one it is given, and Node drops `undefined` variables when
@@ -69,7 +71,11 @@ export function serverEnvironment(
   keys: Record<ProviderId, string | undefined>,
   http?: HttpSettings,
 ): Record<string, string | undefined> {
-  const environment: Record<string, string | undefined> = { ...inherited, ...(http ? proxyEnvironment(http) : {}) };
+  const environment: Record<string, string | undefined> = {
+    ...serverProcessEnvironment,
+    ...inherited,
+    ...(http ? proxyEnvironment(http) : {}),
+  };
   for (const [provider, variable] of Object.entries(apiKeyVariables) as [ProviderId, string][]) {
     environment[variable] = keys[provider] || undefined;
   }

@@ -4,6 +4,7 @@
  */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { readEnvironment } from './environment';
+import { IdleCollection } from './idleCollection';
 import { connectionLog } from './log';
 import { startServer } from './startServer';
 import { createStdioConnection } from './stdioConnection';
@@ -16,4 +17,4 @@ process.on('unhandledRejection', (reason) => {
   connectionLog(connection).error(`Unhandled rejection in the Tollgate server: ${String(reason)}`);
 });
 
-startServer(connection, readEnvironment(process.argv, process.env));
+startServer(connection, readEnvironment(process.argv, process.env), undefined, { idle: IdleCollection.forThisProcess() });

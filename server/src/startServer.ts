@@ -8,6 +8,7 @@ import { BudgetService, budgetMethods, type BudgetServiceOptions } from './budge
 import { createChatHandler } from './chat';
 import type { ServerEnvironment } from './environment';
 import { Extraction, extractionCapabilities, extractionMethods } from './extract/extraction';
+import type { IdleCollection } from './idleCollection';
 import { connectionLog } from './log';
 import { ChatRequest, RetryScheduledNotification, type RetryScheduledParams } from './protocol';
 import { createProvider as defaultProviderFactory, type ProviderFactory } from './providers';
@@ -16,13 +17,20 @@ import { SettingsSource } from './settingsSource';
 /** Every request method this server answers, for the unknown-method message. */
 const handledMethods = [ChatRequest.method, ...budgetMethods, ...extractionMethods];
 
+export interface StartServerOptions {
+  /** For tests: how long a reservation's budget status may be held back. */
+  budget?: Pick<BudgetServiceOptions, 'statusHoldMs'>;
+  /** Collects garbage once the server has been quiet a moment (`server.ts` passes it; tests need not). */
+  idle?: IdleCollection;
+}
+
 export function startServer(
   connection: Connection,
   environment: ServerEnvironment,
   createProvider: ProviderFactory = defaultProviderFactory,
-  /** For tests: how long a reservation's budget status may be held back. */
-  budgetOptions: Pick<BudgetServiceOptions, 'statusHoldMs'> = {},
+  options: StartServerOptions = {},
 ): void {
+  const { budget: budgetOptions, idle } = options;
   const log = connectionLog(connection);
   const settings = new SettingsSource(connection, log);
   const budget = new BudgetService(connection, { storageDir: environment.storageDir, settings: () => settings.settings, log, ...budgetOptions });
@@ -53,15 +61,19 @@ export function startServer(
     log.info(`Tollgate server ${version} ready. API keys present for: ${keys}. Storage: ${environment.storageDir}`);
   });
 
+  // Requests that call providers count as work for the idle collection: it never runs while one is in flight.
+  const track = <P extends unknown[], R>(handler: (...params: P) => R | Promise<R>) => (idle ? idle.track(handler) : handler);
   connection.onRequest(
     ChatRequest.type,
-    createChatHandler({
-      ...providerCalls,
-      sendDelta: (token, delta) => void connection.sendProgress(ChatRequest.type, token, delta),
-    }),
+    track(
+      createChatHandler({
+        ...providerCalls,
+        sendDelta: (token, delta) => void connection.sendProgress(ChatRequest.type, token, delta),
+      }),
+    ),
   );
 
-  extraction.register();
+  extraction.register(track);
 
   // vscode-jsonrpc would answer "Unhandled method"; say what exists and where it is documented instead.
   connection.onRequest((method) => {

@@ -69,9 +69,10 @@ export class Extraction {
   }
 
   /** Registers the handlers; call before `connection.listen()`. */
-  register(): void {
+  /** `track` wraps the extract handler (startServer counts it as work for the idle collection). */
+  register(track: <P extends unknown[], R>(handler: (...params: P) => R | Promise<R>) => (...params: P) => R | Promise<R> = (handler) => handler): void {
     const { connection } = this;
-    connection.onRequest(ExtractRequest.type, createExtractHandler({ ...this.deps, sources: this.sources, compiler: this.compiler }));
+    connection.onRequest(ExtractRequest.type, track(createExtractHandler({ ...this.deps, sources: this.sources, compiler: this.compiler })));
     connection.onRequest(ExtractionSchemasRequest.type, async () => ({ schemas: await this.sources.list() }));
     connection.onCodeAction((params): CodeAction[] => {
       const { start, end } = params.range;

@@ -98,7 +98,7 @@ export async function startServerUnderTest(options: {
       storageDir: options.storageDir ?? mkdtempSync(join(tmpdir(), 'tollgate-storage-')),
     },
     undefined,
-    options.statusHoldMs === undefined ? {} : { statusHoldMs: options.statusHoldMs },
+    options.statusHoldMs === undefined ? {} : { budget: { statusHoldMs: options.statusHoldMs } },
   );
   const editor = await connectAsEditor(toClient, toServer, {
     settings: options.settings,
