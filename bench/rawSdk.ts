@@ -12,8 +12,13 @@ export interface TimedRawStream {
   streamedChars: number;
 }
 
+/**
+ * With the SDK options the server uses (server/src/providers/anthropic.ts). The SDK's default builds an
+ * OpenTelemetry span per call (~0.27 ms here); the server turns that off, and a baseline with it on would
+ * credit that saving to the server, LSP and client instead of measuring what they add.
+ */
 export function rawClient(fake: Pick<FakeProvider, 'anthropicBaseUrl'>): Anthropic {
-  return new Anthropic({ apiKey: benchKey, baseURL: fake.anthropicBaseUrl, maxRetries: 0 });
+  return new Anthropic({ apiKey: benchKey, baseURL: fake.anthropicBaseUrl, maxRetries: 0, openTelemetry: false });
 }
 
 /** Streams one answer and times its first text delta and its end, as Tollgate's provider loop sees them. */
