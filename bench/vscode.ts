@@ -172,7 +172,14 @@ async function activationTime(page: import('playwright-core').Page, log: (line: 
   await runCommand(page, 'Developer: Show Running Extensions');
   const rowText = async (name: string) => {
     const row = page.locator('.runtime-extensions-editor .monaco-list-row').filter({ hasText: name }).first();
-    const text = (await row.locator('.activation-time').innerText({ timeout: STEP_MS })).trim();
+    const time = row.locator('.activation-time');
+    // Seen once: the editor opened after the window grew but never drew its rows; opening it
+    // again draws them.
+    await time.waitFor({ timeout: STEP_MS }).catch(async () => {
+      log(`vscode: no row for ${name} in the Running Extensions editor yet; opening it again`);
+      await runCommand(page, 'Developer: Show Running Extensions');
+    });
+    const text = (await time.innerText({ timeout: STEP_MS })).trim();
     log(`vscode: Running Extensions says "${text}" for ${name}`);
     return { text, ms: /([\d.]+)\s*ms/.exec(text)?.[1] };
   };
