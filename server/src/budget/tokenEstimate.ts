@@ -2,7 +2,8 @@
  * How many input tokens a call will be billed for, before it is sent, so its worst-case cost can be
  * reserved.
  *
- * - OpenAI: exact text counts with OpenAI's own encodings (gpt-tokenizer, pure JS): `o200k_base` for the
+ * - OpenAI: exact text counts with OpenAI's own encodings (gpt-tokenizer's tables and split patterns, counted by
+ *   `compactBpe.ts`; special-token text counts as ordinary text, as the API bills it): `o200k_base` for the
  *   GPT-5 / GPT-4.1 / GPT-4o / o-series families (and for any unknown model behind an OpenAI-compatible
  *   base URL), `cl100k_base` for GPT-4 and GPT-3.5; plus the chat format's framing, 3 tokens per message
  *   and 3 to prime the reply (OpenAI cookbook, "How to count tokens with tiktoken").
@@ -20,12 +21,10 @@
  * the text itself, to hold no prompt in memory): a new turn counts only its new messages.
  */
 import { createHash } from 'node:crypto';
-import { GptEncoding } from 'gpt-tokenizer/GptEncoding';
+import { CL100K_TOKEN_SPLIT_REGEX, O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
 import type { ProviderId } from '../protocol';
 import type { ProviderCall } from '../providers/provider';
-
-/** Special-token text inside a prompt is ordinary text to the API; count it as such instead of throwing. */
-const asPlainText = { disallowedSpecial: new Set<string>() };
+import { CompactBpe } from './compactBpe';
 
 const anthropicFactor = 1.25;
 const anthropicPerMessage = 8;
@@ -36,16 +35,24 @@ const openaiPerRequest = 3;
 export type EncodingName = 'o200k_base' | 'cl100k_base';
 type Counter = (text: string) => number;
 
+type RankTable = (string | number[] | null)[];
+
 /**
- * The rank tables, imported only when an encoding is first needed: together they are most of the
- * server's code and memory (o200k about 18 MB of heap, cl100k 14 MB more), and cl100k only serves GPT-4
- * and GPT-3.5. The server bundle ships them as JSON files next to server.js rather than as JavaScript
- * (esbuild.mjs, `rankTablesAsData`): JSON.parse reads them at a fraction of the memory V8 needs to compile
- * a 200,000-element array literal.
+ * The rank tables, imported only when an encoding is first needed, and cl100k only serves GPT-4 and
+ * GPT-3.5. The server bundle ships them as JSON files next to server.js rather than as JavaScript
+ * (esbuild.mjs, `rankTablesAsData`: JSON.parse reads them at a fraction of the memory V8 needs to compile a
+ * 200,000-element array literal), behind a loader so that nothing keeps the parsed table once its compact
+ * form is built (o200k: ~4 MB instead of ~15 MB for gpt-tokenizer's own tables). Run unbundled (the unit
+ * tests), the import is gpt-tokenizer's module, whose export is the table itself.
  */
-const rankTables: Record<EncodingName, () => Promise<{ default: (string | number[])[] }>> = {
+const rankTables: Record<EncodingName, () => Promise<{ default: RankTable | (() => RankTable) }>> = {
   o200k_base: () => import('gpt-tokenizer/bpeRanks/o200k_base'),
   cl100k_base: () => import('gpt-tokenizer/bpeRanks/cl100k_base'),
+};
+
+const splitPatterns: Record<EncodingName, RegExp> = {
+  o200k_base: O200K_TOKEN_SPLIT_REGEX,
+  cl100k_base: CL100K_TOKEN_SPLIT_REGEX,
 };
 
 const encodings = new Map<EncodingName, Promise<Counter>>();
@@ -54,9 +61,9 @@ const encodings = new Map<EncodingName, Promise<Counter>>();
 function encoding(name: EncodingName): Promise<Counter> {
   let loaded = encodings.get(name);
   if (loaded === undefined) {
-    loaded = rankTables[name]().then((ranks) => {
-      const api = GptEncoding.getEncodingApi(name, () => ranks.default);
-      return remembered(name, (text: string) => api.countTokens(text, asPlainText));
+    loaded = rankTables[name]().then(({ default: table }) => {
+      const bpe = new CompactBpe(typeof table === 'function' ? table() : table, splitPatterns[name]);
+      return remembered(name, (text: string) => bpe.count(text));
     });
     encodings.set(name, loaded);
   }
