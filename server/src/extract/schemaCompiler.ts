@@ -5,22 +5,14 @@
  */
 import { createHash } from 'node:crypto';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { importOnce } from '../importOnce';
 import { checkSchemaSafety } from './schemaSafety';
 
 /** A compiled schema, or why it cannot be used. */
 export type Compiled = { ok: true; validate: ValidateFunction } | { ok: false; problem: string };
 
-type AjvRuntime = typeof import('./ajvRuntime');
-let runtime: Promise<AjvRuntime> | undefined;
-
-/** ajv, imported on first use (see ajvRuntime.ts); a failed import is tried again next time. */
-function ajvRuntime(): Promise<AjvRuntime> {
-  runtime ??= import('./ajvRuntime').catch((error: unknown) => {
-    runtime = undefined;
-    throw error;
-  });
-  return runtime;
-}
+/** ajv, imported on first use (see ajvRuntime.ts). */
+const ajvRuntime = importOnce(() => import('./ajvRuntime'));
 
 /** ajv's errors, one line each, exactly as ajv words them: what the model is shown when it must repair. */
 export function formatAjvErrors(errors: readonly ErrorObject[] | null | undefined): string[] {

@@ -20,6 +20,7 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import type { Dispatcher } from 'undici';
+import { importOnce } from '../importOnce';
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -87,23 +88,14 @@ export function providerFetch(baseUrl: string, env: Environment = process.env): 
   };
 }
 
-type Undici = typeof import('./undiciRuntime');
-let undici: Promise<Undici> | undefined;
-
 /**
  * The undici package, imported the first time a call needs a proxy or extra CA certificates. A direct
  * call uses Node's own fetch, itself a copy of undici that Node loads on its own (the SDKs use its
  * `Headers`): importing the package too at every start held ~10 MB more for servers that never use a
  * proxy. In the server bundle it is a chunk of its own (scripts/serverBuild.mjs), reached through
- * undiciRuntime.ts. A failed import is tried again by the next call.
+ * undiciRuntime.ts.
  */
-function loadUndici(): Promise<Undici> {
-  undici ??= import('./undiciRuntime').catch((error: unknown) => {
-    undici = undefined;
-    throw error;
-  });
-  return undici;
-}
+const loadUndici = importOnce(() => import('./undiciRuntime'));
 
 async function throughDispatcher(input: string | URL | Request, init: RequestInit | undefined, proxy: string | undefined, settings: NetworkSettings): Promise<Response> {
   const { Agent, ProxyAgent, fetch: undiciFetch } = await loadUndici();
@@ -117,7 +109,7 @@ async function throughDispatcher(input: string | URL | Request, init: RequestIni
 /** One dispatcher per distinct network setup, so calls share its connection pool. */
 const dispatchers = new Map<string, Dispatcher>();
 
-type DispatcherClasses = Pick<Undici, 'Agent' | 'ProxyAgent'>;
+type DispatcherClasses = Pick<typeof import('./undiciRuntime'), 'Agent' | 'ProxyAgent'>;
 
 function cachedDispatcher(proxy: string | undefined, settings: NetworkSettings, classes: DispatcherClasses): Dispatcher {
   const key = JSON.stringify([proxy, settings.strictSSL, settings.proxyAuthorization, settings.extraCaFile]);
