@@ -25,7 +25,7 @@ export class CompactBpe {
 
   /**
    * @param ranks gpt-tokenizer's rank table: index = rank, value = the token as a string, or its bytes
-   *   when they are not valid UTF-8; holes (null) for unused ranks.
+   *   when they are not valid UTF-8; unused ranks are null in the JSON form, holes in the JavaScript one.
    * @param splitPattern the encoding's pre-tokenization pattern (a global, unicode RegExp).
    */
   constructor(
@@ -37,7 +37,7 @@ export class CompactBpe {
     let total = 0;
     for (const [rank, token] of ranks.entries()) {
       this.starts[rank] = total;
-      total += token === null ? 0 : typeof token === 'string' ? Buffer.byteLength(token, 'utf8') : token.length;
+      total += token == null ? 0 : typeof token === 'string' ? Buffer.byteLength(token, 'utf8') : token.length;
     }
     this.starts[ranks.length] = total;
     this.bytes = new Uint8Array(total);
@@ -49,7 +49,7 @@ export class CompactBpe {
     for (const [rank, token] of ranks.entries()) {
       const from = this.starts[rank]!;
       const to = this.starts[rank + 1]!;
-      if (token === null || from === to) {
+      if (token == null || from === to) {
         continue;
       }
       if (typeof token === 'string') {
