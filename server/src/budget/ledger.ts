@@ -35,10 +35,10 @@
  *   the kernel's cache — seen by every process and kept if ours is killed — before the provider call
  *   starts. Lines are not fsynced (~0.6 ms on this machine's disk). After a power loss or kernel crash the
  *   last few seconds of lines may be missing or torn; calls in flight at that moment can be under-counted.
- * - Torn lines: every write starts with a newline (readers skip empty lines), so a line torn by a crash or
- *   cut short by a full disk is ended by the next write instead of swallowing it. Damage (a torn line, a
- *   garbled line) is skipped and reported; every good entry is kept, and the damaged bytes stay in the file
- *   for inspection. The ledger is never reset.
+ * - Torn lines (`journalFile.ts` reads and writes the lines): every write starts with a newline (readers
+ *   skip empty lines), so a line torn by a crash or cut short by a full disk is ended by the next write
+ *   instead of swallowing it. Damage (a torn line, a garbled line) is skipped and reported; every good entry
+ *   is kept, and the damaged bytes stay in the file for inspection. The ledger is never reset.
  * - Older Tollgate versions admitted under a lock file (`ledger.jsonl.lock`) after reading every earlier
  *   line; their reservation lines (no budget stated) count as admitted. While an old and a new server
  *   share a ledger, the old one's lock does not hold the new one back, so their reservations racing for
@@ -46,10 +46,11 @@
  * - Days are local calendar days (`now` is injectable); the whole history is kept (≥ 90 days).
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { localDay, parseEntry, type LedgerEntry, type ReserveEntry, type SettleEntry, type SettleOutcome } from './ledgerEntry';
+import { type Damage, JournalFile } from './journalFile';
+import { localDay, type LedgerEntry, type ReserveEntry, type SettleEntry, type SettleOutcome } from './ledgerEntry';
 import { type DayStatus, fits, LedgerState, type ModelSpend } from './ledgerState';
 import { roundUsd } from './prices';
 import { OrphanCheck, processIsAlive, thisHost, type ReservationOwner } from './processLiveness';
@@ -66,11 +67,7 @@ export interface LedgerOptions {
 
 export type { DayStatus, ModelSpend } from './ledgerState';
 
-export interface Damage {
-  /** Byte offset of the damaged line in the journal. */
-  offset: number;
-  length: number;
-}
+export type { Damage } from './journalFile';
 
 export type ReserveResult = { ok: true; id: string; status: DayStatus } | { ok: false; status: DayStatus };
 
@@ -90,13 +87,7 @@ export class Ledger {
   private readonly owner: ReservationOwner;
   private readonly orphans: OrphanCheck;
   private readonly now: () => Date;
-  private fd: number;
-  private ino = -1;
-  private offset = 0;
-  /** Bytes after the last newline: a line being written, or a torn one left by a crash. */
-  private partialTail = false;
-  /** Where the journal is read into; grows when one line does not fit. */
-  private buffer = Buffer.allocUnsafe(64 * 1024);
+  private readonly journal: JournalFile;
   private readonly state = new LedgerState();
   private changeListeners: (() => void)[] = [];
   private damageListeners: ((damage: Damage[]) => void)[] = [];
@@ -107,6 +98,11 @@ export class Ledger {
     const dir = join(options.storageDir, 'budget');
     mkdirSync(dir, { recursive: true });
     this.path = join(dir, 'ledger.jsonl');
+    this.journal = new JournalFile(this.path, {
+      entry: (entry) => this.state.apply(entry),
+      damage: (damage) => this.reportDamage(damage),
+      restart: () => this.state.clear(),
+    });
     this.now = options.now ?? (() => new Date());
     this.owner = { pid: process.pid, host: thisHost(), instance: randomUUID() };
     this.orphans = new OrphanCheck(this.owner, {
@@ -114,14 +110,12 @@ export class Ledger {
       maxAgeMs: options.maxReservationAgeMs ?? 2 * 60 * 60 * 1000,
       now: this.now,
     });
-    // O_CREAT|O_APPEND: several processes creating the first ledger at once all open the same file.
-    this.fd = openSync(this.path, 'a+');
   }
 
   /** Opens (or creates) the ledger and settles reservations left by processes that are gone. */
   static async open(options: LedgerOptions): Promise<Ledger> {
     const ledger = new Ledger(options);
-    ledger.catchUp();
+    ledger.journal.catchUp();
     ledger.settleOrphans();
     return Promise.resolve(ledger);
   }
@@ -131,7 +125,7 @@ export class Ledger {
    * once every line before the reservation's own is counted.
    */
   async reserve(request: { provider: string; model: string; usd: number; budgetUsd: number }): Promise<ReserveResult> {
-    this.catchUp();
+    this.journal.catchUp();
     this.settleOrphans();
     const usd = roundUsd(request.usd);
     const before = this.status(request.budgetUsd);
@@ -171,7 +165,7 @@ export class Ledger {
 
   /** Replaces reservation `id` with what it cost; resolves with the USD recorded for it. */
   async settle(id: string, settlement: Settlement): Promise<number> {
-    this.readNew(); // The file our reservation went to: a file replaced since then does not hold it.
+    this.journal.readNew(); // The file our reservation went to: a file replaced since then does not hold it.
     const reservation = this.state.pending.get(id);
     if (reservation) {
       await this.appendAndFold(
@@ -197,8 +191,8 @@ export class Ledger {
 
   /** Adds `usd` to today's budget only. */
   async raiseToday(usd: number): Promise<void> {
-    this.write({ t: 'raise', day: localDay(this.now()), at: this.now().getTime(), usd: roundUsd(usd) });
-    this.catchUp();
+    this.journal.append({ t: 'raise', day: localDay(this.now()), at: this.now().getTime(), usd: roundUsd(usd) });
+    this.journal.catchUp();
     this.emitChange();
     return Promise.resolve();
   }
@@ -225,7 +219,7 @@ export class Ledger {
 
   /** Reads what other processes appended (complete lines only). Returns whether anything was applied. */
   refresh(): boolean {
-    return this.catchUp();
+    return this.journal.catchUp();
   }
 
   onChange(listener: () => void): void {
@@ -244,7 +238,7 @@ export class Ledger {
   watch(intervalMs = 1000): void {
     this.poll ??= setInterval(() => {
       try {
-        const changed = this.catchUp();
+        const changed = this.journal.catchUp();
         if (this.settleOrphans() || changed) {
           this.emitChange();
         }
@@ -259,101 +253,19 @@ export class Ledger {
   close(): void {
     clearInterval(this.poll);
     this.poll = undefined;
-    closeSync(this.fd);
-  }
-
-  /**
-   * Reads what other processes appended since the last call, after checking that the path still names
-   * the file we read. Returns whether anything was applied.
-   */
-  private catchUp(): boolean {
-    let size: number;
-    let ino: number;
-    try {
-      ({ size, ino } = statSync(this.path));
-    } catch {
-      // Deleted by hand: start a new file (the next append writes it).
-      ({ size, ino } = this.reopen());
-    }
-    if (ino !== this.ino || size < this.offset) {
-      // Replaced or cut short by hand: fold it again from the start.
-      if (this.ino !== -1 && ino === this.ino) {
-        this.reportDamage([{ offset: size, length: this.offset - size }]);
-      }
-      ({ ino } = this.reopen());
-      this.ino = ino;
-      this.offset = 0;
-      this.state.clear();
-    }
-    return this.readNew();
-  }
-
-  /** Folds the complete lines after `offset` in the file we have open. Returns whether any was applied. */
-  private readNew(): boolean {
-    const damage: Damage[] = [];
-    let applied = false;
-    for (;;) {
-      const read = readSync(this.fd, this.buffer, 0, this.buffer.length, this.offset);
-      let start = 0;
-      for (let end = this.buffer.indexOf(10, 0); end !== -1 && end < read; end = this.buffer.indexOf(10, start)) {
-        if (end > start) {
-          const entry = parseEntry(this.buffer.toString('utf8', start, end));
-          if (entry) {
-            this.state.apply(entry);
-          } else {
-            damage.push({ offset: this.offset + start, length: end - start });
-          }
-        }
-        start = end + 1;
-      }
-      // A tail without its newline is a line still being written (or torn): it is read again next time.
-      this.offset += start;
-      applied ||= start > 0;
-      if (read < this.buffer.length) {
-        this.partialTail = start < read;
-        break;
-      }
-      if (start === 0) {
-        this.buffer = Buffer.allocUnsafe(this.buffer.length * 2); // One line longer than the buffer.
-      }
-    }
-    if (damage.length > 0) {
-      this.reportDamage(damage);
-    }
-    return applied;
-  }
-
-  private reopen(): { size: number; ino: number } {
-    closeSync(this.fd);
-    this.fd = openSync(this.path, 'a+');
-    const { size, ino } = fstatSync(this.fd);
-    return { size, ino };
-  }
-
-  /**
-   * Appends one line in one `write(2)`. It starts with a newline, so a torn line before it (a crash, a
-   * full disk) ends there and becomes one damaged line instead of swallowing ours; readers skip the
-   * empty lines this leaves.
-   */
-  private write(entry: LedgerEntry): void {
-    const line = Buffer.from(`\n${JSON.stringify(entry)}\n`);
-    const written = writeSync(this.fd, line);
-    if (written !== line.length) {
-      // Only a full disk cuts a small write short: the torn line is reported as damage once closed off.
-      throw new Error(`Tollgate could write only ${written} of ${line.length} bytes to its budget ledger ${this.path}; is the disk full?`);
-    }
+    this.journal.close();
   }
 
   /** Appends `entry` and folds the journal until `folded()` says the entry has been read back. */
   private async appendAndFold(entry: LedgerEntry, folded: () => boolean): Promise<void> {
-    this.write(entry);
+    this.journal.append(entry);
     const started = performance.now();
     for (;;) {
-      this.readNew(); // From the file we wrote to, which the caller has just checked.
+      this.journal.readNew(); // From the file we wrote to, which the caller has just checked.
       if (folded()) {
         return;
       }
-      if (!this.partialTail || performance.now() - started > readBackTimeoutMs) {
+      if (!this.journal.partialTail || performance.now() - started > readBackTimeoutMs) {
         throw new Error(
           `Tollgate wrote an entry to its budget ledger ${this.path} but could not read it back: something else ` +
             'changed the file meanwhile (if it is on a network drive, move Tollgate\'s storage to a local disk).',
@@ -366,7 +278,7 @@ export class Ledger {
   /** Closes reservation `entry`, refused or never used, at 0, for readers that count every line as open. */
   private closeUnused(entry: ReserveEntry): void {
     try {
-      this.write({
+      this.journal.append({
         t: 'settle',
         id: entry.id,
         day: entry.day,
@@ -387,7 +299,7 @@ export class Ledger {
     let wrote = false;
     for (const reservation of this.state.pending.values()) {
       if (this.orphans.isOrphan(reservation)) {
-        this.write({
+        this.journal.append({
           t: 'settle',
           id: reservation.id,
           day: reservation.day,
@@ -402,7 +314,7 @@ export class Ledger {
       }
     }
     if (wrote) {
-      this.catchUp();
+      this.journal.catchUp();
     }
     return wrote;
   }

@@ -1,0 +1,135 @@
+/**
+ * The budget ledger's journal on disk (`ledger.jsonl`): one JSON entry per line, only ever appended to,
+ * read incrementally from the byte offset where the last read stopped. What the lines mean — admission,
+ * orphans, settling — is the ledger's business (`ledger.ts`); this file only writes whole lines and hands
+ * back complete ones.
+ *
+ * - A write is one `write(2)` of one line to the file opened with O_APPEND; the line starts with a newline,
+ *   so a torn line before it (a crash, a full disk) ends there and becomes one damaged line instead of
+ *   swallowing ours. Readers skip the empty lines this leaves.
+ * - Bytes after the last newline are a line still being copied in (or a torn one): never parsed, read
+ *   again next time (`partialTail` says whether there are any).
+ * - A journal replaced, deleted or cut short by hand is read again from the start (`restart`).
+ */
+import { closeSync, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { parseEntry, type LedgerEntry } from './ledgerEntry';
+
+export interface Damage {
+  /** Byte offset of the damaged line in the journal. */
+  offset: number;
+  length: number;
+}
+
+/** Where what is read goes. */
+export interface JournalSink {
+  entry(entry: LedgerEntry): void;
+  damage(damage: Damage[]): void;
+  /** The file was replaced or cut short: forget everything read so far; it is read again from the start. */
+  restart(): void;
+}
+
+export class JournalFile {
+  private fd: number;
+  private ino = -1;
+  private offset = 0;
+  private tail = false;
+  /** Where the journal is read into; grows when one line does not fit. */
+  private buffer = Buffer.allocUnsafe(64 * 1024);
+
+  constructor(
+    readonly path: string,
+    private readonly sink: JournalSink,
+  ) {
+    // O_CREAT|O_APPEND: several processes creating the first ledger at once all open the same file.
+    this.fd = openSync(path, 'a+');
+  }
+
+  /** Whether the last read ended in bytes without their newline. */
+  get partialTail(): boolean {
+    return this.tail;
+  }
+
+  /**
+   * Reads what other processes appended since the last read, after checking that the path still names
+   * the file we read. Returns whether any line was read.
+   */
+  catchUp(): boolean {
+    let size: number;
+    let ino: number;
+    try {
+      ({ size, ino } = statSync(this.path));
+    } catch {
+      // Deleted by hand: start a new file (the next append writes it).
+      ({ size, ino } = this.reopen());
+    }
+    if (ino !== this.ino || size < this.offset) {
+      // Replaced or cut short by hand: fold it again from the start.
+      if (this.ino !== -1 && ino === this.ino) {
+        this.sink.damage([{ offset: size, length: this.offset - size }]);
+      }
+      ({ ino } = this.reopen());
+      this.ino = ino;
+      this.offset = 0;
+      this.sink.restart();
+    }
+    return this.readNew();
+  }
+
+  /**
+   * Reads the complete lines after the offset in the file we have open, without checking the path: the
+   * file a line of ours went to is the one to read it back from. Returns whether any line was read.
+   */
+  readNew(): boolean {
+    const damage: Damage[] = [];
+    let applied = false;
+    for (;;) {
+      const read = readSync(this.fd, this.buffer, 0, this.buffer.length, this.offset);
+      let start = 0;
+      for (let end = this.buffer.indexOf(10, 0); end !== -1 && end < read; end = this.buffer.indexOf(10, start)) {
+        if (end > start) {
+          const entry = parseEntry(this.buffer.toString('utf8', start, end));
+          if (entry) {
+            this.sink.entry(entry);
+          } else {
+            damage.push({ offset: this.offset + start, length: end - start });
+          }
+        }
+        start = end + 1;
+      }
+      this.offset += start;
+      applied ||= start > 0;
+      if (read < this.buffer.length) {
+        this.tail = start < read;
+        break;
+      }
+      if (start === 0) {
+        this.buffer = Buffer.allocUnsafe(this.buffer.length * 2); // One line longer than the buffer.
+      }
+    }
+    if (damage.length > 0) {
+      this.sink.damage(damage);
+    }
+    return applied;
+  }
+
+  /** Appends `entry` as one line in one `write(2)`. */
+  append(entry: LedgerEntry): void {
+    const line = Buffer.from(`\n${JSON.stringify(entry)}\n`);
+    const written = writeSync(this.fd, line);
+    if (written !== line.length) {
+      // Only a full disk cuts a small write short: the torn line is reported as damage once closed off.
+      throw new Error(`Tollgate could write only ${written} of ${line.length} bytes to its budget ledger ${this.path}; is the disk full?`);
+    }
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  private reopen(): { size: number; ino: number } {
+    closeSync(this.fd);
+    this.fd = openSync(this.path, 'a+');
+    const { size, ino } = fstatSync(this.fd);
+    return { size, ino };
+  }
+}
