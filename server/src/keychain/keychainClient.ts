@@ -22,6 +22,8 @@ export interface KeychainOptions {
   helper: HelperCommand;
   /** How long one call may take before its process is killed (an unlock prompt nobody answers). */
   timeoutMs: number;
+  /** The environment the helper starts from (the session's D-Bus address, display …); default: this process's. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export type KeychainOutcome =
@@ -37,7 +39,7 @@ export function callKeychain(request: KeychainRequest, options: KeychainOptions)
     const secrets = request.secret ? [request.secret] : [];
     let child: ChildProcessWithoutNullStreams;
     try {
-      child = spawn(options.helper.command, [...options.helper.args], { env: helperEnvironment(process.env), windowsHide: true });
+      child = spawn(options.helper.command, [...options.helper.args], { env: helperEnvironment(options.env ?? process.env), windowsHide: true });
     } catch (error) {
       resolve({ ok: false, problem: 'failed', detail: `the keychain helper could not be started (${String(error)})` });
       return;
