@@ -5,13 +5,14 @@
  * after `keys clear` the missing-key error names the keychain; `TOLLGATE_KEYCHAIN=off` (what the VS Code
  * client sets) keeps the server out of the keychain; without a Secret Service the error says why, at once;
  * and no output ever holds a key. The Secret Service is the tests' own (support/privateKeyring.ts); those
- * tests are skipped, with the reason, where gnome-keyring and dbus are not installed.
+ * tests are skipped, with the reason, where gnome-keyring and dbus are not installed. And a server folder
+ * copied without the keychain binding says what is missing.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ExitNotification, ShutdownRequest } from 'vscode-languageserver-protocol/node';
 import { type FakeProvider, startFakeProvider } from '../fake-provider';
@@ -149,6 +150,14 @@ test('"keys" without a known command prints the usage and exits with 2', () => {
     assert.equal(run.status, 2, args.join(' '));
     assert.match(run.stderr, /Usage: node dist\/server\/server\.js keys <command>/);
   }
+});
+
+// Deletes the keychain binding from the bundle's folder: keep this after every test that needs it.
+test('a server folder copied without its keychain binding says so, and how to fix it', () => {
+  rmSync(join(dirname(bundle), 'node_modules'), { recursive: true });
+  const status = keys(['status'], { PATH: process.env['PATH'] ?? '/usr/bin:/bin' });
+  assert.equal(status.status, 1);
+  assert.match(status.stdout, /^anthropic: .*Tollgate's keychain library \(@napi-rs\/keyring\) could not be loaded \(Cannot find package '@napi-rs\/keyring'.*\)\. Build the server on this machine with "npm run build" and keep dist\/server\/node_modules beside server\.js, or set ANTHROPIC_API_KEY instead\./m);
 });
 
 // Last: what the tests above captured.

@@ -137,6 +137,11 @@ export function describeKeychainProblem(outcome: { problem: KeychainProblem | 't
         `The OS keychain did not answer within ${Math.ceil(timeoutMs / 1000)} s; it is probably locked and waiting for ` +
         `you to unlock it. Unlock it when it asks and try again, ${instead}.`
       );
+    case 'noBinding':
+      return (
+        `Tollgate's keychain library (@napi-rs/keyring) could not be loaded (${outcome.detail}). Build the server on ` +
+        `this machine with "npm run build" and keep dist/server/node_modules beside server.js, ${instead}.`
+      );
     case 'failed':
       return `The OS keychain call failed (${outcome.detail}). Try again, ${instead}.`;
   }

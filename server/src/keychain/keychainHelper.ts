@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     keyring = loaded.Entry ? loaded : (loaded.default as KeyringModule);
   } catch (error) {
     const detail = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
-    return reply({ ok: false, problem: 'unavailable', detail: `the keychain module @napi-rs/keyring could not be loaded (${detail})` });
+    return reply({ ok: false, problem: 'noBinding', detail });
   }
   reply(performKeychainCall(keyring, request));
 }

@@ -22,10 +22,12 @@ export interface KeychainRequest {
  * - `unavailable`: no OS keychain to talk to (on Linux: no session D-Bus, or no Secret Service on it);
  * - `locked`: the keyring is locked and could not ask to be unlocked (no display for the prompt);
  * - `noKeyring`: the Secret Service has no keyring (collection) to store an item in;
+ * - `noBinding`: the keychain library's native binary could not be loaded (no build for this platform,
+ *   or dist/server copied without its node_modules folder);
  * - `failed`: anything else, `detail` says what.
  * The parent adds `timedOut` (the helper did not answer in time: usually an unlock prompt nobody answered).
  */
-export type KeychainProblem = 'unavailable' | 'locked' | 'noKeyring' | 'failed';
+export type KeychainProblem = 'unavailable' | 'locked' | 'noKeyring' | 'noBinding' | 'failed';
 
 export type KeychainReply =
   | { ok: true; /** `get`: the stored key, null when there is none. */ secret?: string | null; /** `delete`: whether an item was removed. */ deleted?: boolean }
