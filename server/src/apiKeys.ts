@@ -3,9 +3,10 @@
  * the client puts SecretStorage's keys there) always wins. A standalone server looks a missing key up in the
  * OS keychain when a call first needs it — never at start, so initialize is not held up by a keychain that
  * may wait for an unlock prompt — in a helper process it kills after a time limit. A key found there is
- * kept for the server's life; a miss or a failure is not, so a key stored with `keys set` (or a keychain
- * unlocked) meanwhile is found by the next call without a restart.
+ * kept until the provider rejects it; a miss or a failure is not kept, so a key stored with `keys set`
+ * (or a keychain unlocked) meanwhile is found by the next call without a restart.
  */
+import { ResponseError } from 'vscode-languageserver';
 import type { ApiKeys } from './environment';
 import { importOnce } from './importOnce';
 import type { KeychainOptions } from './keychain/keychainClient';
@@ -26,6 +27,8 @@ export class ApiKeySource {
   private readonly keys: ApiKeys;
   /** Lookups in flight, so calls arriving together start one helper process per provider. */
   private readonly lookups = new Map<ProviderId, Promise<string | undefined>>();
+  /** The providers whose key came from the keychain (and may be replaced there). */
+  private readonly fromKeychain = new Set<ProviderId>();
 
   /** `keychain` absent: keys come from the environment only (VS Code, `TOLLGATE_KEYCHAIN=off`, tests). */
   constructor(
@@ -55,6 +58,20 @@ export class ApiKeySource {
     return keychainProblem ? { apiKeys: this.keys, keychainProblem } : { apiKeys: this.keys };
   }
 
+  /**
+   * A call with `apiKey` failed with `error`. When the provider rejected a key that came from the keychain,
+   * the key is forgotten, so the next call reads the keychain again: after `keys set` with a good key, the
+   * user's retry works without restarting the server. A key from the environment cannot change, so it stays.
+   */
+  noteFailure(provider: ProviderId, apiKey: string, error: unknown): void {
+    const kind = error instanceof ResponseError ? (error.data as { kind?: unknown } | undefined)?.kind : undefined;
+    if (kind === 'authentication' && this.fromKeychain.has(provider) && this.keys[provider] === apiKey) {
+      delete this.keys[provider];
+      this.fromKeychain.delete(provider);
+      this.log.info(`The provider rejected the ${provider} API key from the OS keychain; the next request reads the keychain again.`);
+    }
+  }
+
   /** Resolves with a description of what went wrong, or undefined when the keychain answered. */
   private async lookUp(provider: ProviderId, options: KeychainOptions): Promise<string | undefined> {
     let keychain: typeof import('./keychain/keychainClient');
@@ -67,8 +84,9 @@ export class ApiKeySource {
     }
     const item = `service "${keychain.keychainService}", account "${provider}"`;
     const outcome = await keychain.callKeychain({ op: 'get', service: keychain.keychainService, account: provider }, options);
-    if (outcome.ok && outcome.secret) {
-      this.keys[provider] = outcome.secret;
+    if (outcome.ok && outcome.secret?.trim()) {
+      this.keys[provider] = outcome.secret.trim();
+      this.fromKeychain.add(provider);
       this.log.info(`Using the ${provider} API key from the OS keychain (${item}).`);
       return undefined;
     }

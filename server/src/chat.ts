@@ -79,6 +79,9 @@ export function createChatHandler(deps: ChatDependencies) {
         attempts,
         ...(trimmedMessages > 0 ? { trimmedMessages } : {}),
       };
+    } catch (error) {
+      deps.apiKeys.noteFailure(call.provider, call.apiKey, error);
+      throw error;
     } finally {
       // Deltas received before a failure still reach the client, ahead of the error.
       deltas.flush();

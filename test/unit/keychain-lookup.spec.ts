@@ -1,8 +1,8 @@
 /**
  * How a standalone server finds a key missing from its environment (server/src/apiKeys.ts): in the OS
  * keychain, through the helper process, on the first call that needs it, never at start; a found key is
- * kept, a miss is not; a key in the environment wins; a keychain failure reaches the missing-key error and
- * the log. The helper here is a fake (support/fakeKeychainHelper.mjs) that counts its calls; the real
+ * kept until the provider rejects it, a miss is not kept; a key in the environment wins; a keychain failure
+ * reaches the missing-key error and the log. The helper here is a fake (support/fakeKeychainHelper.mjs) that counts its calls; the real
  * helper and keychain are tested in keychain-client.spec.ts and keychain-process.spec.ts. And the VS Code
  * client's server never looks in the keychain.
  */
@@ -127,6 +127,32 @@ test('a miss is not kept: the missing-key error names the keychain, and a key st
   fake.enqueue({ type: 'text', chunks: ['found now'] });
   assert.equal((await server.chat(hello)).result?.text, 'found now');
   assert.deepEqual(calls(), ['get anthropic', 'get anthropic']);
+});
+
+test('a keychain key the provider rejects is read again at the next call, so a key replaced with "keys set" works at once', async () => {
+  answer({ ok: true, secret: 'sk-ant-revoked-1111' });
+  const server = await startStandalone();
+  fake.enqueue({ type: 'httpError', error: 'authentication' });
+  const rejected = await server.chat(hello);
+  assert.equal(rejected.error?.data?.kind, 'authentication');
+  assert.equal(keySent(), 'sk-ant-revoked-1111');
+
+  answer({ ok: true, secret: `${keychainKey}\n` });
+  fake.enqueue({ type: 'text', chunks: ['new key'] });
+  assert.equal((await server.chat(hello)).result?.text, 'new key');
+  assert.equal(keySent(), keychainKey, 'the new key, trimmed');
+  assert.deepEqual(calls(), ['get anthropic', 'get anthropic']);
+});
+
+test('a rejected key from the environment is not looked up again', async () => {
+  answer({ ok: true, secret: keychainKey });
+  const server = await startStandalone({ anthropic: 'sk-ant-env-rejected' });
+  fake.enqueue({ type: 'httpError', error: 'authentication' });
+  assert.equal((await server.chat(hello)).error?.data?.kind, 'authentication');
+  fake.enqueue({ type: 'httpError', error: 'authentication' });
+  await server.chat(hello);
+  assert.equal(keySent(), 'sk-ant-env-rejected');
+  assert.deepEqual(calls(), []);
 });
 
 test('a keychain failure is said in the missing-key error and in the log', async () => {

@@ -131,6 +131,7 @@ export function createExtractHandler(deps: ExtractDependencies) {
         try {
           outcome = await runAttempts(call, deps, { signal: abort.signal, onText: (t) => (answer += t) });
         } catch (error) {
+          deps.apiKeys.noteFailure(call.provider, call.apiKey, error);
           if (error instanceof ResponseError && (error.data as ErrorData | undefined)?.kind === 'contentFiltered') {
             const data = error.data as ErrorData;
             throw new ResponseError(error.code, data.message, { ...data, extractFailure: 'contentFilter' });

@@ -99,7 +99,7 @@ async function clear(context: KeysCommandContext, provider: ProviderId): Promise
   }
   context.stdout.write(
     outcome.deleted
-      ? `Removed the ${label} API key from the OS keychain (${item(provider)}). A server already running keeps using it until it restarts.\n`
+      ? `Removed the ${label} API key from the OS keychain (${item(provider)}). A server already running that has read it keeps using it until it restarts.\n`
       : `The OS keychain holds no ${label} API key (${item(provider)}), so there was nothing to remove.\n`,
   );
   return 0;
@@ -149,7 +149,10 @@ function notes(env: NodeJS.ProcessEnv, provider: ProviderId): string[] {
     notes.push(`Note: ${keychainVariable} is "${env[keychainVariable] ?? ''}", so a server started from here does not look in the OS keychain.\n`);
   }
   if (notes.length === 0) {
-    notes.push(`The standalone server uses it when ${variable} is not set. A server already running finds it at its next call that needs it.\n`);
+    notes.push(
+      `The standalone server uses it when ${variable} is not set. A server already running reads it at its next request that ` +
+        'needs it, unless it holds a key from the keychain that the provider still accepts (then restart it).\n',
+    );
   }
   return notes;
 }
