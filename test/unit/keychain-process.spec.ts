@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { Metafile } from 'esbuild';
 import { ExitNotification, ShutdownRequest } from 'vscode-languageserver-protocol/node';
 import { type FakeProvider, startFakeProvider } from '../fake-provider';
 import { connectAsEditor } from './support/lspHarness';
@@ -24,11 +25,12 @@ const storedKey = 'sk-ant-stored-in-keychain-112358';
 const environmentKey = 'sk-ant-from-environment-132134';
 let fake: FakeProvider;
 let bundle: string;
+let metafile: Metafile;
 /** Everything any process printed or logged, to check that no key is in it. */
 const everything: string[] = [];
 
 before(async () => {
-  ({ bundle } = await buildServerBundle());
+  ({ bundle, metafile } = await buildServerBundle());
   fake = await startFakeProvider();
 });
 after(async () => {
@@ -71,6 +73,16 @@ async function chatOnce(env: Record<string, string>): Promise<{ text?: string; e
     child.kill('SIGKILL');
   }
 }
+
+test('server.js holds no keychain code: the client is a chunk read on first use, the binding loads only in the helper', () => {
+  const outputs = Object.entries(metafile.outputs);
+  const server = outputs.find(([file]) => file.endsWith('/server.js'));
+  assert.ok(server);
+  assert.deepEqual(Object.keys(server[1].inputs).filter((input) => input.includes('keychain/') || input.includes('@napi-rs')), []);
+  assert.ok(outputs.some(([, output]) => output.entryPoint === 'server/src/keychain/keychainClient.ts'), 'the keychain client is a chunk of its own');
+  const bundled = outputs.flatMap(([, output]) => Object.keys(output.inputs)).filter((input) => input.includes('@napi-rs/keyring'));
+  assert.deepEqual(bundled, [], 'the binding stays outside the bundle, beside it in node_modules');
+});
 
 describe('with a Secret Service', { skip: secretServiceMissing() }, () => {
   let keyring: PrivateKeyring;
