@@ -3,6 +3,7 @@
  * never through initializationOptions, settings or logs (LSP tracing prints initializationOptions).
  * Pure: no `vscode` import.
  */
+import { keychainVariable } from '../../server/src/environment';
 import { serverProcessEnvironment } from '../../server/src/nodeFlags';
 import type { ProviderId } from '../../server/src/protocol';
 
@@ -60,8 +61,8 @@ export function proxyEnvironment(http: HttpSettings): Record<string, string | un
 
 /**
  * Returns the environment for the server: the process tuning of `serverProcessEnvironment` (unless
- * `inherited` sets those variables itself), `inherited` with the key variables replaced by `keys`, and
- * VS Code's proxy settings (`http`) on top.
+ * `inherited` sets those variables itself), `inherited` with the key variables replaced by `keys`,
+ * VS Code's proxy settings (`http`) on top, and `TOLLGATE_KEYCHAIN=off`.
  * A key the user did not store is set to `undefined`, not left out: vscode-languageclient merges the
  * extension host's own environment under the one it is given, and Node drops `undefined` variables when
  * it spawns, so this is what keeps a key inherited from the shell from reaching the server.
@@ -79,5 +80,8 @@ export function serverEnvironment(
   for (const [provider, variable] of Object.entries(apiKeyVariables) as [ProviderId, string][]) {
     environment[variable] = keys[provider] || undefined;
   }
+  // In VS Code the keys are SecretStorage's alone: a key the user did not store stays missing, and the
+  // server never reaches for the OS keychain (which a standalone server does), whatever the shell says.
+  environment[keychainVariable] = 'off';
   return environment;
 }

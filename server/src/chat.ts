@@ -6,7 +6,7 @@
 import type { CancellationToken, ProgressToken } from 'vscode-languageserver';
 import { DeltaStream } from './deltaStream';
 import { runAttempts, type AttemptDependencies } from './attempts';
-import type { ApiKeys } from './environment';
+import type { ApiKeySource } from './apiKeys';
 import { requestError } from './errors';
 import { prepareCall } from './preparedCall';
 import type { ChatDelta, ChatParams, ChatResult } from './protocol';
@@ -28,7 +28,7 @@ const chatParamsSchema = z.object({
 export interface ChatDependencies extends AttemptDependencies {
   /** The settings as of the last change the editor announced before this request (see SettingsSource). */
   latestSettings: () => Promise<Settings>;
-  apiKeys: ApiKeys;
+  apiKeys: ApiKeySource;
   /** Sends one partial result on the request's `partialResultToken`. */
   sendDelta: (token: ProgressToken, delta: ChatDelta) => void;
 }
@@ -41,7 +41,8 @@ export function createChatHandler(deps: ChatDependencies) {
     }
     const request = parsed.data;
     const settings = await deps.latestSettings();
-    const call = prepareCall(settings, deps.apiKeys, request, {
+    const keys = await deps.apiKeys.resolve(request.provider ?? settings.provider);
+    const call = prepareCall(settings, keys, request, {
       messages: request.messages,
       maxTokens: request.maxTokens ?? settings.maxTokens,
       ...(request.system ? { system: request.system } : {}),
@@ -78,6 +79,9 @@ export function createChatHandler(deps: ChatDependencies) {
         attempts,
         ...(trimmedMessages > 0 ? { trimmedMessages } : {}),
       };
+    } catch (error) {
+      deps.apiKeys.noteFailure(call.provider, call.apiKey, error);
+      throw error;
     } finally {
       // Deltas received before a failure still reach the client, ahead of the error.
       deltas.flush();

@@ -51,8 +51,11 @@ export type ProviderError =
   | { kind: 'contentFiltered'; requestId?: string }
   /** The account is out of credit or over a spend limit: waiting will not help. */
   | { kind: 'quotaExceeded'; requestId?: string }
-  /** The key is missing, wrong, or lacks permission. */
-  | { kind: 'authentication'; missingKey: boolean; requestId?: string }
+  /**
+   * The key is missing, wrong, or lacks permission. `keychainProblem`: why a standalone server could not
+   * look the missing key up in the OS keychain (a sentence, `keychain/keychainClient.ts`).
+   */
+  | { kind: 'authentication'; missingKey: boolean; requestId?: string; keychainProblem?: string }
   /** The provider rejected the request as malformed (unknown model, bad parameter). */
   | { kind: 'invalidRequest'; detail: string; requestId?: string }
   /** No HTTP response: the endpoint is unreachable, refused, or the connection dropped mid-stream. */
@@ -178,7 +181,9 @@ export function describe(error: ProviderError, provider: ProviderId, label: stri
       return `Your ${label} account has no quota or credit left. Add credit or raise its spend limit on the provider's billing page, then try again.`;
     case 'authentication':
       return error.missingKey
-        ? `No ${label} API key is set. Run "Tollgate: Set API Key" in VS Code, or set ${keySetting[provider]} when running the server on its own.`
+        ? `No ${label} API key is set. Run "Tollgate: Set API Key" in VS Code, or, when running the server on its own, ` +
+            `set ${keySetting[provider]} or store the key in the OS keychain with "node dist/server/server.js keys set ${provider}".` +
+            (error.keychainProblem ? ` ${error.keychainProblem}` : '')
         : `${label} rejected the API key. Run "Tollgate: Set API Key" to enter a valid key.`;
     case 'invalidRequest':
       return `${label} rejected the request: "${error.detail}". Check tollgate.model and the other Tollgate settings.`;

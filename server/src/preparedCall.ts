@@ -3,7 +3,7 @@
  * itself. `tollgate/chat` and `tollgate/extract` both build one with `prepareCall()` and hand it to
  * `runAttempts()`, so provider choice, key lookup and the missing-key error live in one place.
  */
-import type { ApiKeys } from './environment';
+import type { ResolvedKeys } from './apiKeys';
 import { providerLabel, toResponseError } from './errors';
 import type { ProviderId } from './protocol';
 import type { ProviderCall } from './providers/provider';
@@ -30,10 +30,13 @@ export interface CallChoice {
   model?: string;
 }
 
-/** Resolves provider, model and key for one call; a missing key is the `authentication` error. */
+/**
+ * Resolves provider, model and key for one call; a missing key is the `authentication` error. `keys` come
+ * from `ApiKeySource.resolve()` for the call's provider.
+ */
 export function prepareCall(
   settings: Settings,
-  apiKeys: ApiKeys,
+  keys: ResolvedKeys,
   choice: CallChoice,
   request: Omit<ProviderCall, 'model'>,
 ): PreparedCall {
@@ -41,10 +44,11 @@ export function prepareCall(
   const baseUrl = provider === 'anthropic' ? settings.anthropicBaseUrl : settings.openaiBaseUrl;
   const label = providerLabel(provider, baseUrl);
   const model = resolveModel(settings, provider, choice.model);
-  const secrets = Object.values(apiKeys);
-  const apiKey = apiKeys[provider];
+  const secrets = Object.values(keys.apiKeys);
+  const apiKey = keys.apiKeys[provider];
   if (!apiKey) {
-    throw toResponseError({ kind: 'authentication', missingKey: true }, provider, label, secrets, { baseUrl });
+    const { keychainProblem } = keys;
+    throw toResponseError({ kind: 'authentication', missingKey: true, ...(keychainProblem ? { keychainProblem } : {}) }, provider, label, secrets, { baseUrl });
   }
   const retry = { maxAttempts: settings.retryMaxAttempts, minDelayMs: settings.retryMinDelayMs, maxDelayMs: settings.retryMaxDelayMs };
   return { provider, model, baseUrl, label, apiKey, secrets, request: { ...request, model }, retry };

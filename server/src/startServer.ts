@@ -4,6 +4,7 @@
  */
 import { type Connection, ErrorCodes, ResponseError } from 'vscode-languageserver';
 import { version } from '../../package.json';
+import { ApiKeySource } from './apiKeys';
 import { BudgetService, budgetMethods, type BudgetServiceOptions } from './budget/budgetService';
 import { createChatHandler } from './chat';
 import type { ServerEnvironment } from './environment';
@@ -40,7 +41,7 @@ export function startServer(
   const providerCalls = {
     settings: () => settings.settings,
     latestSettings: () => settings.latest(),
-    apiKeys: environment.apiKeys,
+    apiKeys: new ApiKeySource(environment.apiKeys, environment.keychain, log),
     createProvider,
     guard: budget.guard,
     log,
@@ -57,8 +58,7 @@ export function startServer(
     settings.listen();
     budget.start();
     void extraction.checkWorkspace();
-    const keys = Object.keys(environment.apiKeys).join(', ') || 'none';
-    log.info(`Tollgate server ${version} ready. API keys present for: ${keys}. Storage: ${environment.storageDir}`);
+    log.info(`Tollgate server ${version} ready. ${providerCalls.apiKeys.describe()}. Storage: ${environment.storageDir}`);
   });
 
   // Requests that call providers count as work for the idle collection: it never runs while one is in flight.

@@ -12,7 +12,7 @@
 import { type CancellationToken, ResponseError } from 'vscode-languageserver';
 import * as z from '../validation';
 import { runAttempts, type AttemptDependencies } from '../attempts';
-import type { ApiKeys } from '../environment';
+import type { ApiKeySource } from '../apiKeys';
 import { requestError } from '../errors';
 import { prepareCall } from '../preparedCall';
 import {
@@ -43,7 +43,7 @@ export interface ExtractDependencies extends AttemptDependencies {
   settings: () => Settings;
   /** The settings as of the last change the editor announced before this request (see SettingsSource). */
   latestSettings: () => Promise<Settings>;
-  apiKeys: ApiKeys;
+  apiKeys: ApiKeySource;
   sources: SchemaSources;
   compiler: SchemaCompiler;
 }
@@ -115,11 +115,12 @@ export function createExtractHandler(deps: ExtractDependencies) {
     let costUsd = 0;
     let errors: string[] = [];
 
+    const keys = await deps.apiKeys.resolve(provider);
     const abort = new AbortController();
     const onCancel = token.onCancellationRequested(() => abort.abort());
     try {
       for (let round = 1; round <= settings.retryMaxAttempts; round++) {
-        const call = prepareCall(settings, deps.apiKeys, request, {
+        const call = prepareCall(settings, keys, request, {
           system: SYSTEM,
           messages: [...messages],
           maxTokens: settings.maxTokens,
@@ -130,6 +131,7 @@ export function createExtractHandler(deps: ExtractDependencies) {
         try {
           outcome = await runAttempts(call, deps, { signal: abort.signal, onText: (t) => (answer += t) });
         } catch (error) {
+          deps.apiKeys.noteFailure(call.provider, call.apiKey, error);
           if (error instanceof ResponseError && (error.data as ErrorData | undefined)?.kind === 'contentFiltered') {
             const data = error.data as ErrorData;
             throw new ResponseError(error.code, data.message, { ...data, extractFailure: 'contentFilter' });

@@ -22,6 +22,8 @@ export interface SessionOptions {
   workspaceFiles?: Record<string, string>;
   /** More .vsix files to install beside Tollgate (e.g. the bench's empty baseline extension). */
   extraVsixFiles?: string[];
+  /** Extra environment for code-server and so the extension host and the language server it starts. */
+  env?: Record<string, string>;
 }
 
 export async function startSession(teardown: Teardown, name: string, options: SessionOptions = {}): Promise<Session> {
@@ -31,6 +33,7 @@ export async function startSession(teardown: Teardown, name: string, options: Se
     name,
     vsixFiles,
     workspaceFiles: options.workspaceFiles,
+    ...(options.env ? { env: options.env } : {}),
     settings: {
       // User (application-scope) settings: where the language server sends each provider's requests.
       'tollgate.anthropic.baseUrl': fake.anthropicBaseUrl,

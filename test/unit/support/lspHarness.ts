@@ -29,6 +29,7 @@ import {
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 import type { ApiKeys } from '../../../server/src/environment';
+import type { KeychainOptions } from '../../../server/src/keychain/keychainClient';
 import type { ProviderId } from '../../../server/src/protocol';
 import { type FakeProvider, startFakeProvider } from '../../fake-provider';
 import {
@@ -76,6 +77,8 @@ export interface ServerUnderTest {
 
 export async function startServerUnderTest(options: {
   apiKeys?: ApiKeys;
+  /** Where missing keys are looked up, as a standalone server does; none by default (as in VS Code). */
+  keychain?: KeychainOptions;
   settings?: Record<string, unknown>;
   /** The server's storage folder (its budget ledger); a fresh temporary one by default. */
   storageDir?: string;
@@ -96,6 +99,7 @@ export async function startServerUnderTest(options: {
     {
       apiKeys: options.apiKeys ?? {},
       storageDir: options.storageDir ?? mkdtempSync(join(tmpdir(), 'tollgate-storage-')),
+      ...(options.keychain ? { keychain: options.keychain } : {}),
     },
     undefined,
     options.statusHoldMs === undefined ? {} : { budget: { statusHoldMs: options.statusHoldMs } },
