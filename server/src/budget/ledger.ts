@@ -146,17 +146,21 @@ export class Ledger {
       instance: this.owner.instance,
     };
     const { id } = entry;
+    const waiting = this.state.await(id);
     try {
-      await this.appendAndFold(entry, () => this.state.pending.has(id) || this.state.settled.has(id) || this.state.refused.has(id));
+      await this.appendAndFold(entry, () => waiting.admitted !== undefined);
     } catch (error) {
       // Whatever became of our line, no call goes out for it: close it at 0 in case it is read later.
+      this.state.forget(id);
       this.closeUnused(entry);
       throw error;
     } finally {
       this.emitChange();
     }
-    if (this.state.refused.has(id)) {
+    // An admitted reservation stays awaited until `settle`, which so learns of a settlement that came first.
+    if (!waiting.admitted) {
       // Another process's reservation came first and took what was left.
+      this.state.forget(id);
       this.closeUnused(entry);
       return { ok: false, status: this.status(request.budgetUsd) };
     }
@@ -167,26 +171,34 @@ export class Ledger {
   async settle(id: string, settlement: Settlement): Promise<number> {
     this.journal.readNew(); // The file our reservation went to: a file replaced since then does not hold it.
     const reservation = this.state.pending.get(id);
+    const waiting = this.state.await(id);
     if (reservation) {
-      await this.appendAndFold(
-        {
-          t: 'settle',
-          id,
-          day: reservation.day,
-          at: this.now().getTime(),
-          provider: reservation.provider,
-          model: reservation.model,
-          usd: roundUsd(settlement.usd),
-          ...(settlement.usage ? { usage: settlement.usage } : {}),
-          estimated: settlement.estimated,
-          outcome: settlement.outcome,
-        },
-        () => this.state.settled.has(id),
-      );
+      try {
+        await this.appendAndFold(
+          {
+            t: 'settle',
+            id,
+            day: reservation.day,
+            at: this.now().getTime(),
+            provider: reservation.provider,
+            model: reservation.model,
+            usd: roundUsd(settlement.usd),
+            ...(settlement.usage ? { usage: settlement.usage } : {}),
+            estimated: settlement.estimated,
+            outcome: settlement.outcome,
+          },
+          () => waiting.settledUsd !== undefined,
+        );
+      } finally {
+        this.state.forget(id);
+      }
       this.emitChange();
+      // The first settlement wins: ours, or an orphan sweep's written after we looked.
+      return waiting.settledUsd ?? 0;
     }
-    // The first settlement wins: ours, or an orphan sweep's if this process stalled past the maximum age.
-    return this.state.settled.get(id)?.usd ?? 0;
+    // Settled before we looked: by an orphan sweep, if this process stalled past the maximum age.
+    this.state.forget(id);
+    return waiting.settledUsd ?? this.state.settled.get(id)?.usd ?? 0;
   }
 
   /** Adds `usd` to today's budget only. */
@@ -212,9 +224,24 @@ export class Ledger {
     return this.state.callsOn(day);
   }
 
-  /** Every settled call, oldest first. */
+  /**
+   * Every settled call, oldest first. Memory keeps only the open days' calls, so this folds the whole journal
+   * again from its start, in a state of its own, reading it a block at a time.
+   */
   settledCalls(): SettleEntry[] {
-    return this.state.settledCalls();
+    const calls: SettleEntry[] = [];
+    const state = new LedgerState((entry) => calls.push(entry));
+    const file = new JournalFile(this.path, {
+      entry: (entry) => state.apply(entry),
+      damage: () => undefined, // Reported by the live fold.
+      restart: () => undefined,
+    });
+    try {
+      file.catchUp();
+    } finally {
+      file.close();
+    }
+    return calls.sort((a, b) => a.at - b.at);
   }
 
   /** Reads what other processes appended (complete lines only). Returns whether anything was applied. */

@@ -91,3 +91,11 @@ export function localDay(date: Date): string {
 export function localDayBefore(date: Date, n: number): string {
   return localDay(new Date(date.getFullYear(), date.getMonth(), date.getDate() - n, 12));
 }
+
+/** The day `n` calendar days before `day` (`YYYY-MM-DD`), by the calendar alone: the same in every time zone. */
+export function calendarDayBefore(day: string, n: number): string {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  const at = new Date(0);
+  at.setUTCFullYear(year, month - 1, date - n); // Unlike Date.UTC, keeps years 0–99 as they are.
+  return at.toISOString().slice(0, 10);
+}
