@@ -50,6 +50,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Damage, JournalFile } from './journalFile';
+import { readCheckpoint, removeAbandoned, writeCheckpoint } from './ledgerCheckpoint';
 import { localDay, type LedgerEntry, type ReserveEntry, type SettleEntry, type SettleOutcome } from './ledgerEntry';
 import { type DayStatus, fits, LedgerState, type ModelSpend } from './ledgerState';
 import { roundUsd } from './prices';
@@ -63,6 +64,8 @@ export interface LedgerOptions {
   isAlive?: (pid: number) => boolean;
   /** A reservation older than this is settled as orphaned even if its process still runs (pid reuse). */
   maxReservationAgeMs?: number;
+  /** A checkpoint is written once this many bytes of journal have been folded since the last (256 KiB). */
+  checkpointEveryBytes?: number;
 }
 
 export type { DayStatus, ModelSpend } from './ledgerState';
@@ -92,6 +95,12 @@ export class Ledger {
   private changeListeners: (() => void)[] = [];
   private damageListeners: ((damage: Damage[]) => void)[] = [];
   private poll: NodeJS.Timeout | undefined;
+  private readonly isAlive: (pid: number) => boolean;
+  private readonly checkpointEveryBytes: number;
+  /** The journal offset the last checkpoint read or written was taken at. */
+  private checkpointedAt = 0;
+  /** Damage found in the journal file read now, for the checkpoint (`damage` keeps every report). */
+  private fileDamage: Damage[] = [];
   readonly damage: Damage[] = [];
 
   private constructor(options: LedgerOptions) {
@@ -100,23 +109,37 @@ export class Ledger {
     this.path = join(dir, 'ledger.jsonl');
     this.journal = new JournalFile(this.path, {
       entry: (entry) => this.state.apply(entry),
-      damage: (damage) => this.reportDamage(damage),
-      restart: () => this.state.clear(),
+      damage: (damage) => {
+        this.fileDamage.push(...damage);
+        this.reportDamage(damage);
+      },
+      restart: () => {
+        this.state.clear();
+        this.fileDamage = [];
+        this.checkpointedAt = 0;
+      },
     });
     this.now = options.now ?? (() => new Date());
+    this.isAlive = options.isAlive ?? processIsAlive;
+    this.checkpointEveryBytes = options.checkpointEveryBytes ?? 256 * 1024;
     this.owner = { pid: process.pid, host: thisHost(), instance: randomUUID() };
     this.orphans = new OrphanCheck(this.owner, {
-      isAlive: options.isAlive ?? processIsAlive,
+      isAlive: this.isAlive,
       maxAgeMs: options.maxReservationAgeMs ?? 2 * 60 * 60 * 1000,
       now: this.now,
     });
   }
 
-  /** Opens (or creates) the ledger and settles reservations left by processes that are gone. */
+  /**
+   * Opens (or creates) the ledger — from its checkpoint when there is a usable one, folding only the lines
+   * after it — and settles reservations left by processes that are gone.
+   */
   static async open(options: LedgerOptions): Promise<Ledger> {
     const ledger = new Ledger(options);
+    ledger.resumeFromCheckpoint();
     ledger.journal.catchUp();
     ledger.settleOrphans();
+    ledger.checkpointIfDue();
     return Promise.resolve(ledger);
   }
 
@@ -244,6 +267,11 @@ export class Ledger {
     return calls.sort((a, b) => a.at - b.at);
   }
 
+  /** Complete journal lines this ledger has read since it was opened (not those its checkpoint stood for). */
+  get linesRead(): number {
+    return this.journal.linesRead;
+  }
+
   /** Reads what other processes appended (complete lines only). Returns whether anything was applied. */
   refresh(): boolean {
     return this.journal.catchUp();
@@ -269,6 +297,7 @@ export class Ledger {
         if (this.settleOrphans() || changed) {
           this.emitChange();
         }
+        this.checkpointIfDue();
       } catch {
         // The file cannot be read or written just now (a full disk): the next tick tries again, and a
         // reservation meanwhile fails with the reason.
@@ -280,7 +309,47 @@ export class Ledger {
   close(): void {
     clearInterval(this.poll);
     this.poll = undefined;
+    this.checkpointIfDue();
     this.journal.close();
+  }
+
+  /** Starts from the checkpoint if it was taken of the journal as it is now (`ledgerCheckpoint.ts`). */
+  private resumeFromCheckpoint(): void {
+    try {
+      removeAbandoned(this.path, this.isAlive);
+      const checkpoint = readCheckpoint(this.path);
+      if (!checkpoint) {
+        return;
+      }
+      this.state.restore(checkpoint.state);
+      if (!this.journal.resume(checkpoint.ino, checkpoint.offset, checkpoint.fingerprint)) {
+        this.state.clear(); // Not the journal it was taken of.
+        return;
+      }
+      this.checkpointedAt = checkpoint.offset;
+      this.fileDamage = [...checkpoint.damage];
+      this.reportDamage(checkpoint.damage);
+    } catch {
+      // A checkpoint is only a shortcut: without it the journal is folded from its start.
+      this.state.clear();
+    }
+  }
+
+  /** Writes a checkpoint when enough of the journal was folded since the last one. */
+  private checkpointIfDue(): void {
+    const { ino, offset } = this.journal.position;
+    if (offset - this.checkpointedAt < this.checkpointEveryBytes) {
+      return;
+    }
+    try {
+      const fingerprint = this.journal.fingerprint(offset);
+      if (fingerprint !== undefined) {
+        writeCheckpoint(this.path, { ino, offset, fingerprint }, this.fileDamage, this.state.snapshot());
+        this.checkpointedAt = offset;
+      }
+    } catch {
+      // A full or read-only disk: the journal is the record, so the next open folds more of it.
+    }
   }
 
   /** Appends `entry` and folds the journal until `folded()` says the entry has been read back. */
@@ -347,6 +416,9 @@ export class Ledger {
   }
 
   private reportDamage(damage: Damage[]): void {
+    if (damage.length === 0) {
+      return;
+    }
     this.damage.push(...damage);
     for (const listener of this.damageListeners) {
       listener(damage);
