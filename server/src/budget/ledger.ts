@@ -43,7 +43,20 @@
  *   line; their reservation lines (no budget stated) count as admitted. While an old and a new server
  *   share a ledger, the old one's lock does not hold the new one back, so their reservations racing for
  *   the last of the budget can both get through.
- * - Days are local calendar days (`now` is injectable); the whole history is kept (≥ 90 days).
+ * - Days are local calendar days (`now` is injectable); the whole history is kept in the journal.
+ * - Bounded memory (`ledgerState.ts`): the fold keeps open reservations, the calls of the journal's three
+ *   newest days (by the lines' days, not the reader's clock, so every process drops the same ids at the
+ *   same line) and per-day totals per model. A `settle` of a closed day counts only if its reservation is
+ *   still open, which keeps "first settle wins" without remembering old ids. The CSV export
+ *   (`settledCalls`) folds the whole journal again in a state of its own instead of keeping every call.
+ * - Opening reads little (`ledgerCheckpoint.ts`): every 256 KiB of journal folded (checked at open, on each
+ *   poll and at close) a process writes the fold's state with the journal offset it stands for to
+ *   `ledger.checkpoint.json` (a temporary file renamed over the last); opening restores it and folds only
+ *   the lines after it. It is a cache of a fold every process agrees on, not a second record: the journal is
+ *   never rotated, rewritten or locked, so the appends and their order above are untouched, and a
+ *   checkpoint that does not match the journal (another inode, shorter, other bytes before its offset) or
+ *   cannot be read is ignored and the journal folded from its start. The journal's size on disk still grows
+ *   (~0.6 KB a call); rotating it safely without a lock is not done.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -54,6 +67,7 @@ import { readCheckpoint, removeAbandoned, writeCheckpoint } from './ledgerCheckp
 import { localDay, type LedgerEntry, type ReserveEntry, type SettleEntry, type SettleOutcome } from './ledgerEntry';
 import { type DayStatus, fits, LedgerState, type ModelSpend } from './ledgerState';
 import { roundUsd } from './prices';
+import { readSettledCalls } from './usageCsv';
 import { OrphanCheck, processIsAlive, thisHost, type ReservationOwner } from './processLiveness';
 import type { Usage } from '../protocol';
 
@@ -247,24 +261,9 @@ export class Ledger {
     return this.state.callsOn(day);
   }
 
-  /**
-   * Every settled call, oldest first. Memory keeps only the open days' calls, so this folds the whole journal
-   * again from its start, in a state of its own, reading it a block at a time.
-   */
+  /** Every settled call, oldest first, read from the journal again (memory keeps only the open days'). */
   settledCalls(): SettleEntry[] {
-    const calls: SettleEntry[] = [];
-    const state = new LedgerState((entry) => calls.push(entry));
-    const file = new JournalFile(this.path, {
-      entry: (entry) => state.apply(entry),
-      damage: () => undefined, // Reported by the live fold.
-      restart: () => undefined,
-    });
-    try {
-      file.catchUp();
-    } finally {
-      file.close();
-    }
-    return calls.sort((a, b) => a.at - b.at);
+    return readSettledCalls(this.path);
   }
 
   /** Complete journal lines this ledger has read since it was opened (not those its checkpoint stood for). */
