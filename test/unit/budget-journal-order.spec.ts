@@ -73,6 +73,7 @@ test('a reservation line of an older Tollgate (admitted under its lock, no budge
 interface ReserverReport {
   admitted: string[];
   seen: string[];
+  reopened: { calls?: number; linesRead?: number; reservedUsd?: number };
 }
 
 function runReserver(args: string[]): Promise<ReserverReport> {
@@ -140,4 +141,23 @@ test('4 processes racing for a budget that holds 2 calls never hold more, and al
   assert.equal(open.size, 0);
   // How often the race reached the journal (the rest were refused before writing): for the log only.
   t.diagnostic(`${admitted.size} admitted, ${refusedLines} refused by the journal's order`);
+});
+
+test('4 processes racing while they write checkpoints: every ledger reopened from the last checkpoint counts exactly the admitted calls', { timeout: 120_000 }, async () => {
+  const dir = storage();
+  const barrier = join(dir, 'barrier');
+  mkdirSync(barrier);
+  const processes = 4;
+  // A checkpoint every ~2 KB (about 8 lines): many written, by every process, while the others append.
+  const reports = await Promise.all(
+    Array.from({ length: processes }, () => runReserver([dir, barrier, String(processes), '200', '0.4', '1', '2048'])),
+  );
+  const admitted = new Set(reports.flatMap((r) => r.admitted));
+  assert.equal(admitted.size, reports.reduce((n, r) => n + r.admitted.length, 0), 'an id was admitted twice');
+  const lines = readFileSync(join(dir, 'budget', 'ledger.jsonl'), 'utf8').split('\n').filter((line) => line !== '').length;
+  for (const report of reports) {
+    assert.deepEqual(new Set(report.seen), admitted);
+    assert.deepEqual([report.reopened.calls, report.reopened.reservedUsd], [admitted.size, 0]);
+    assert.ok((report.reopened.linesRead ?? lines) < lines, `a reopened ledger read ${report.reopened.linesRead} of ${lines} lines`);
+  }
 });

@@ -10,7 +10,10 @@
  * - Bytes after the last newline are a line still being copied in (or a torn one): never parsed, read
  *   again next time (`partialTail` says whether there are any).
  * - A journal replaced, deleted or cut short by hand is read again from the start (`restart`).
+ * - Reading may start at an offset folded earlier (`resume`, from a checkpoint) once the file there is shown
+ *   to be the same: same inode, at least that long, and the same bytes just before the offset.
  */
+import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { parseEntry, type LedgerEntry } from './ledgerEntry';
 
@@ -33,6 +36,7 @@ export class JournalFile {
   private ino = -1;
   private offset = 0;
   private tail = false;
+  private lines = 0;
   /** Where the journal is read into; grows when one line does not fit. */
   private buffer = Buffer.allocUnsafe(64 * 1024);
 
@@ -42,6 +46,43 @@ export class JournalFile {
   ) {
     // O_CREAT|O_APPEND: several processes creating the first ledger at once all open the same file.
     this.fd = openSync(path, 'a+');
+  }
+
+  /** Complete lines read (entries and damage) since this file was opened: what folding cost. */
+  get linesRead(): number {
+    return this.lines;
+  }
+
+  /** The file read (inode) and the offset of the first byte not read yet, always just after a newline. */
+  get position(): { ino: number; offset: number } {
+    return { ino: this.ino, offset: this.offset };
+  }
+
+  /**
+   * What identifies the bytes read up to `offset` in the file open now: a hash of up to 4 KB before it.
+   * Undefined when the file is shorter.
+   */
+  fingerprint(offset: number): string | undefined {
+    const start = Math.max(0, offset - 4096);
+    const bytes = Buffer.alloc(offset - start);
+    if (readSync(this.fd, bytes, 0, bytes.length, start) !== bytes.length) {
+      return undefined;
+    }
+    return createHash('sha256').update(bytes).digest('base64');
+  }
+
+  /**
+   * Continues from `offset` of file `ino`, folded before, instead of from the start, if the path still
+   * names that file and its bytes before `offset` match `fingerprint`. Returns whether it does.
+   */
+  resume(ino: number, offset: number, fingerprint: string): boolean {
+    const stats = fstatSync(this.fd);
+    if (stats.ino !== ino || statSync(this.path).ino !== ino || stats.size < offset || this.fingerprint(offset) !== fingerprint) {
+      return false;
+    }
+    this.ino = ino;
+    this.offset = offset;
+    return true;
   }
 
   /** Whether the last read ended in bytes without their newline. */
@@ -87,6 +128,7 @@ export class JournalFile {
       let start = 0;
       for (let end = this.buffer.indexOf(10, 0); end !== -1 && end < read; end = this.buffer.indexOf(10, start)) {
         if (end > start) {
+          this.lines++;
           const entry = parseEntry(this.buffer.toString('utf8', start, end));
           if (entry) {
             this.sink.entry(entry);

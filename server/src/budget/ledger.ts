@@ -43,16 +43,31 @@
  *   line; their reservation lines (no budget stated) count as admitted. While an old and a new server
  *   share a ledger, the old one's lock does not hold the new one back, so their reservations racing for
  *   the last of the budget can both get through.
- * - Days are local calendar days (`now` is injectable); the whole history is kept (≥ 90 days).
+ * - Days are local calendar days (`now` is injectable); the whole history is kept in the journal.
+ * - Bounded memory (`ledgerState.ts`): the fold keeps open reservations, the calls of the journal's three
+ *   newest days (by the lines' days, not the reader's clock, so every process drops the same ids at the
+ *   same line) and per-day totals per model. A `settle` of a closed day counts only if its reservation is
+ *   still open, which keeps "first settle wins" without remembering old ids. The CSV export
+ *   (`settledCalls`) folds the whole journal again in a state of its own instead of keeping every call.
+ * - Opening reads little (`ledgerCheckpoint.ts`): every 256 KiB of journal folded (checked at open, on each
+ *   poll and at close) a process writes the fold's state with the journal offset it stands for to
+ *   `ledger.checkpoint.json` (a temporary file renamed over the last); opening restores it and folds only
+ *   the lines after it. It is a cache of a fold every process agrees on, not a second record: the journal is
+ *   never rotated, rewritten or locked, so the appends and their order above are untouched, and a
+ *   checkpoint that does not match the journal (another inode, shorter, other bytes before its offset) or
+ *   cannot be read is ignored and the journal folded from its start. The journal's size on disk still grows
+ *   (~0.6 KB a call); rotating it safely without a lock is not done.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Damage, JournalFile } from './journalFile';
+import { readCheckpoint, removeAbandoned, writeCheckpoint } from './ledgerCheckpoint';
 import { localDay, type LedgerEntry, type ReserveEntry, type SettleEntry, type SettleOutcome } from './ledgerEntry';
 import { type DayStatus, fits, LedgerState, type ModelSpend } from './ledgerState';
 import { roundUsd } from './prices';
+import { readSettledCalls } from './usageCsv';
 import { OrphanCheck, processIsAlive, thisHost, type ReservationOwner } from './processLiveness';
 import type { Usage } from '../protocol';
 
@@ -63,6 +78,8 @@ export interface LedgerOptions {
   isAlive?: (pid: number) => boolean;
   /** A reservation older than this is settled as orphaned even if its process still runs (pid reuse). */
   maxReservationAgeMs?: number;
+  /** A checkpoint is written once this many bytes of journal have been folded since the last (256 KiB). */
+  checkpointEveryBytes?: number;
 }
 
 export type { DayStatus, ModelSpend } from './ledgerState';
@@ -92,6 +109,12 @@ export class Ledger {
   private changeListeners: (() => void)[] = [];
   private damageListeners: ((damage: Damage[]) => void)[] = [];
   private poll: NodeJS.Timeout | undefined;
+  private readonly isAlive: (pid: number) => boolean;
+  private readonly checkpointEveryBytes: number;
+  /** The journal offset the last checkpoint read or written was taken at. */
+  private checkpointedAt = 0;
+  /** Damage found in the journal file read now, for the checkpoint (`damage` keeps every report). */
+  private fileDamage: Damage[] = [];
   readonly damage: Damage[] = [];
 
   private constructor(options: LedgerOptions) {
@@ -100,23 +123,37 @@ export class Ledger {
     this.path = join(dir, 'ledger.jsonl');
     this.journal = new JournalFile(this.path, {
       entry: (entry) => this.state.apply(entry),
-      damage: (damage) => this.reportDamage(damage),
-      restart: () => this.state.clear(),
+      damage: (damage) => {
+        this.fileDamage.push(...damage);
+        this.reportDamage(damage);
+      },
+      restart: () => {
+        this.state.clear();
+        this.fileDamage = [];
+        this.checkpointedAt = 0;
+      },
     });
     this.now = options.now ?? (() => new Date());
+    this.isAlive = options.isAlive ?? processIsAlive;
+    this.checkpointEveryBytes = options.checkpointEveryBytes ?? 256 * 1024;
     this.owner = { pid: process.pid, host: thisHost(), instance: randomUUID() };
     this.orphans = new OrphanCheck(this.owner, {
-      isAlive: options.isAlive ?? processIsAlive,
+      isAlive: this.isAlive,
       maxAgeMs: options.maxReservationAgeMs ?? 2 * 60 * 60 * 1000,
       now: this.now,
     });
   }
 
-  /** Opens (or creates) the ledger and settles reservations left by processes that are gone. */
+  /**
+   * Opens (or creates) the ledger — from its checkpoint when there is a usable one, folding only the lines
+   * after it — and settles reservations left by processes that are gone.
+   */
   static async open(options: LedgerOptions): Promise<Ledger> {
     const ledger = new Ledger(options);
+    ledger.resumeFromCheckpoint();
     ledger.journal.catchUp();
     ledger.settleOrphans();
+    ledger.checkpointIfDue();
     return Promise.resolve(ledger);
   }
 
@@ -146,17 +183,21 @@ export class Ledger {
       instance: this.owner.instance,
     };
     const { id } = entry;
+    const waiting = this.state.await(id);
     try {
-      await this.appendAndFold(entry, () => this.state.pending.has(id) || this.state.settled.has(id) || this.state.refused.has(id));
+      await this.appendAndFold(entry, () => waiting.admitted !== undefined);
     } catch (error) {
       // Whatever became of our line, no call goes out for it: close it at 0 in case it is read later.
+      this.state.forget(id);
       this.closeUnused(entry);
       throw error;
     } finally {
       this.emitChange();
     }
-    if (this.state.refused.has(id)) {
+    // An admitted reservation stays awaited until `settle`, which so learns of a settlement that came first.
+    if (!waiting.admitted) {
       // Another process's reservation came first and took what was left.
+      this.state.forget(id);
       this.closeUnused(entry);
       return { ok: false, status: this.status(request.budgetUsd) };
     }
@@ -167,26 +208,34 @@ export class Ledger {
   async settle(id: string, settlement: Settlement): Promise<number> {
     this.journal.readNew(); // The file our reservation went to: a file replaced since then does not hold it.
     const reservation = this.state.pending.get(id);
+    const waiting = this.state.await(id);
     if (reservation) {
-      await this.appendAndFold(
-        {
-          t: 'settle',
-          id,
-          day: reservation.day,
-          at: this.now().getTime(),
-          provider: reservation.provider,
-          model: reservation.model,
-          usd: roundUsd(settlement.usd),
-          ...(settlement.usage ? { usage: settlement.usage } : {}),
-          estimated: settlement.estimated,
-          outcome: settlement.outcome,
-        },
-        () => this.state.settled.has(id),
-      );
+      try {
+        await this.appendAndFold(
+          {
+            t: 'settle',
+            id,
+            day: reservation.day,
+            at: this.now().getTime(),
+            provider: reservation.provider,
+            model: reservation.model,
+            usd: roundUsd(settlement.usd),
+            ...(settlement.usage ? { usage: settlement.usage } : {}),
+            estimated: settlement.estimated,
+            outcome: settlement.outcome,
+          },
+          () => waiting.settledUsd !== undefined,
+        );
+      } finally {
+        this.state.forget(id);
+      }
       this.emitChange();
+      // The first settlement wins: ours, or an orphan sweep's written after we looked.
+      return waiting.settledUsd ?? 0;
     }
-    // The first settlement wins: ours, or an orphan sweep's if this process stalled past the maximum age.
-    return this.state.settled.get(id)?.usd ?? 0;
+    // Settled before we looked: by an orphan sweep, if this process stalled past the maximum age.
+    this.state.forget(id);
+    return waiting.settledUsd ?? this.state.settled.get(id)?.usd ?? 0;
   }
 
   /** Adds `usd` to today's budget only. */
@@ -212,9 +261,14 @@ export class Ledger {
     return this.state.callsOn(day);
   }
 
-  /** Every settled call, oldest first. */
+  /** Every settled call, oldest first, read from the journal again (memory keeps only the open days'). */
   settledCalls(): SettleEntry[] {
-    return this.state.settledCalls();
+    return readSettledCalls(this.path);
+  }
+
+  /** Complete journal lines this ledger has read since it was opened (not those its checkpoint stood for). */
+  get linesRead(): number {
+    return this.journal.linesRead;
   }
 
   /** Reads what other processes appended (complete lines only). Returns whether anything was applied. */
@@ -242,6 +296,7 @@ export class Ledger {
         if (this.settleOrphans() || changed) {
           this.emitChange();
         }
+        this.checkpointIfDue();
       } catch {
         // The file cannot be read or written just now (a full disk): the next tick tries again, and a
         // reservation meanwhile fails with the reason.
@@ -253,7 +308,47 @@ export class Ledger {
   close(): void {
     clearInterval(this.poll);
     this.poll = undefined;
+    this.checkpointIfDue();
     this.journal.close();
+  }
+
+  /** Starts from the checkpoint if it was taken of the journal as it is now (`ledgerCheckpoint.ts`). */
+  private resumeFromCheckpoint(): void {
+    try {
+      removeAbandoned(this.path, this.isAlive);
+      const checkpoint = readCheckpoint(this.path);
+      if (!checkpoint) {
+        return;
+      }
+      this.state.restore(checkpoint.state);
+      if (!this.journal.resume(checkpoint.ino, checkpoint.offset, checkpoint.fingerprint)) {
+        this.state.clear(); // Not the journal it was taken of.
+        return;
+      }
+      this.checkpointedAt = checkpoint.offset;
+      this.fileDamage = [...checkpoint.damage];
+      this.reportDamage(checkpoint.damage);
+    } catch {
+      // A checkpoint is only a shortcut: without it the journal is folded from its start.
+      this.state.clear();
+    }
+  }
+
+  /** Writes a checkpoint when enough of the journal was folded since the last one. */
+  private checkpointIfDue(): void {
+    const { ino, offset } = this.journal.position;
+    if (offset - this.checkpointedAt < this.checkpointEveryBytes) {
+      return;
+    }
+    try {
+      const fingerprint = this.journal.fingerprint(offset);
+      if (fingerprint !== undefined) {
+        writeCheckpoint(this.path, { ino, offset, fingerprint }, this.fileDamage, this.state.snapshot());
+        this.checkpointedAt = offset;
+      }
+    } catch {
+      // A full or read-only disk: the journal is the record, so the next open folds more of it.
+    }
   }
 
   /** Appends `entry` and folds the journal until `folded()` says the entry has been read back. */
@@ -320,6 +415,9 @@ export class Ledger {
   }
 
   private reportDamage(damage: Damage[]): void {
+    if (damage.length === 0) {
+      return;
+    }
     this.damage.push(...damage);
     for (const listener of this.damageListeners) {
       listener(damage);

@@ -16,13 +16,13 @@ const usageSchema = z.object({
   cacheWriteTokens: z.optional(tokens),
 });
 
-const day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
+export const daySchema = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
 
 /** A call's worst-case cost, held against its day's budget until it is settled. */
-const reserveSchema = z.object({
+export const reserveSchema = z.object({
   t: z.literal('reserve'),
   id: z.string().check(z.minLength(1)),
-  day,
+  day: daySchema,
   /** Epoch ms. */
   at: z.number(),
   provider: z.string(),
@@ -45,10 +45,10 @@ const reserveSchema = z.object({
  * if known, else an estimate), `notSent` (the provider never took the request — unreachable, or it answered with an HTTP error: 0), `orphaned` (its
  * process died: the reservation's worst case, since nobody knows how much of it was billed).
  */
-const settleSchema = z.object({
+export const settleSchema = z.object({
   t: z.literal('settle'),
   id: z.string().check(z.minLength(1)),
-  day,
+  day: daySchema,
   at: z.number(),
   provider: z.string(),
   model: z.string(),
@@ -59,7 +59,7 @@ const settleSchema = z.object({
 });
 
 /** More budget for one day only ("Raise today's budget"). */
-const raiseSchema = z.object({ t: z.literal('raise'), day, at: z.number(), usd });
+const raiseSchema = z.object({ t: z.literal('raise'), day: daySchema, at: z.number(), usd });
 
 const entrySchema = z.discriminatedUnion('t', [reserveSchema, settleSchema, raiseSchema]);
 
@@ -90,4 +90,12 @@ export function localDay(date: Date): string {
 /** The local day `n` calendar days before `date` (DST-safe: steps by calendar date, not by 24 h). */
 export function localDayBefore(date: Date, n: number): string {
   return localDay(new Date(date.getFullYear(), date.getMonth(), date.getDate() - n, 12));
+}
+
+/** The day `n` calendar days before `day` (`YYYY-MM-DD`), by the calendar alone: the same in every time zone. */
+export function calendarDayBefore(day: string, n: number): string {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  const at = new Date(0);
+  at.setUTCFullYear(year, month - 1, date - n); // Unlike Date.UTC, keeps years 0–99 as they are.
+  return at.toISOString().slice(0, 10);
 }

@@ -1,10 +1,12 @@
 /**
  * One of the processes racing for a tight budget in budget-journal-order.spec.ts:
- *   node --import tsx test/unit/support/ledgerReserver.ts <storage dir> <barrier dir> <processes> <attempts> <usd> <budget>
+ *   node --import tsx test/unit/support/ledgerReserver.ts <storage dir> <barrier dir> <processes> <attempts> <usd> <budget> [<checkpoint every bytes>]
  * Opens the ledger, waits until every process has, then makes `attempts` reservations of `usd` against
  * `budget`, settling each admitted one at 0 before the next. When every process is done it reads the whole
  * journal again and prints one JSON line: the ids it was told were admitted, and the admitted ids its own
- * fold of the finished journal holds (every admitted reservation is settled by then).
+ * fold of the finished journal holds (every admitted reservation is settled by then). With a checkpoint
+ * size, it also polls (writing checkpoints as it goes) and, at the end, opens the ledger again (from the
+ * last checkpoint) and reports how many calls that fold counts today and how many lines it read.
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,11 +20,14 @@ async function allArrived(barrier: string, stage: string, processes: number): Pr
 }
 
 async function main(): Promise<void> {
-  const [storageDir, barrier, processes, attempts, usd, budget] = process.argv.slice(2);
+  const [storageDir, barrier, processes, attempts, usd, budget, checkpointEvery] = process.argv.slice(2);
   if (!storageDir || !barrier || !processes || !attempts || !usd || !budget) {
     throw new Error('usage: ledgerReserver.ts <storage dir> <barrier dir> <processes> <attempts> <usd> <budget>');
   }
-  const ledger = await Ledger.open({ storageDir });
+  const ledger = await Ledger.open({ storageDir, ...(checkpointEvery ? { checkpointEveryBytes: Number(checkpointEvery) } : {}) });
+  if (checkpointEvery) {
+    ledger.watch(2);
+  }
   await allArrived(barrier, 'ready', Number(processes));
   const admitted: string[] = [];
   for (let i = 0; i < Number(attempts); i++) {
@@ -36,7 +41,13 @@ async function main(): Promise<void> {
   ledger.refresh();
   const seen = ledger.settledCalls().map((call) => call.id);
   ledger.close();
-  process.stdout.write(`${JSON.stringify({ admitted, seen })}\n`);
+  let reopened = {};
+  if (checkpointEvery) {
+    const fresh = await Ledger.open({ storageDir, checkpointEveryBytes: Number.MAX_SAFE_INTEGER });
+    reopened = { calls: fresh.history(1)[0]?.models.find((m) => m.model === 'race')?.calls ?? 0, linesRead: fresh.linesRead, reservedUsd: fresh.status(Number(budget)).reservedUsd };
+    fresh.close();
+  }
+  process.stdout.write(`${JSON.stringify({ admitted, seen, reopened })}\n`);
 }
 
 main().catch((error: unknown) => {
