@@ -6,8 +6,12 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { readEnvironment } from './environment';
 import { IdleCollection } from './idleCollection';
 import { connectionLog } from './log';
+import { applyServerRuntimeFlags } from './nodeFlags';
 import { startServer } from './startServer';
 import { createStdioConnection } from './stdioConnection';
+
+// Before anything compiles WebAssembly (Node's fetch compiles llhttp on the first request).
+applyServerRuntimeFlags();
 
 // createConnection reads the other transports (--node-ipc, --socket, --pipe) from the command line.
 const connection = process.argv.includes('--stdio') ? createStdioConnection() : createConnection(ProposedFeatures.all);
