@@ -162,9 +162,9 @@ export async function measureMemory(fake: FakeProvider, serverJs: string, log: (
         `VmRSS of the server process after ${RSS_WARMUP_CHATS} warm-up + ${RSS_CHATS.toLocaleString('en-US')} chats (40 chunks each), a fresh process per run, ` +
         `read after ${rest} at rest (no request), as a user's server is between chats; right after the last chat, before the server's idle ` +
         `collection and V8's memory reducer collect the burst's garbage, it reads ${median(busy).toFixed(1)} MB (median). ` +
-        'At rest (/proc/<pid>/smaps, one run, before the compact rank table): the node binary\'s resident pages ~41 MB, the V8 heap ~30 MB ' +
-        '(live objects: the o200k_base rank table ~13 MB, now ~4 MB in server/src/budget/compactBpe.ts; the Anthropic SDK, undici, ' +
-        'compiled code), malloc\'s main arena ~16 MB, libraries and stacks ~4 MB; a bare Node 20 process alone is ~40 MB, and none of it is garbage',
+        'At rest (/proc/<pid>/smaps and a heap snapshot, with --liftoff-only): the node binary\'s resident pages ~41 MB, the V8 heap ~16 MB ' +
+        '(compiled code and bytecode ~5.6 MB, the compact o200k_base rank table ~4.6 MB, strings ~1.8 MB), malloc\'s main arena ~11 MB, ' +
+        'libraries and stacks ~4 MB; a bare Node 20 process alone is ~40 MB',
     }),
     figure('rssGrowthMb', 'MB', growth, {
       baseline: { label: `RSS after ${RSS_WARMUP_CHATS} warm-up chats, ${rest} at rest`, runs: warm },

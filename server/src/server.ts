@@ -9,6 +9,7 @@ import { readEnvironment } from './environment';
 import { IdleCollection } from './idleCollection';
 import type { HelperCommand } from './keychain/keychainClient';
 import { connectionLog } from './log';
+import { applyServerRuntimeFlags } from './nodeFlags';
 import { startServer } from './startServer';
 import { createStdioConnection } from './stdioConnection';
 
@@ -29,6 +30,9 @@ if (process.argv[2] === 'keys') {
     keychain: { helper: keychainHelper, timeoutMs: cliKeychainTimeoutMs },
   });
 } else {
+  // Before anything compiles WebAssembly (Node's fetch compiles llhttp on the first request).
+  applyServerRuntimeFlags();
+
   // createConnection reads the other transports (--node-ipc, --socket, --pipe) from the command line.
   const connection = process.argv.includes('--stdio') ? createStdioConnection() : createConnection(ProposedFeatures.all);
 
