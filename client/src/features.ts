@@ -5,6 +5,7 @@
  * command forwarders and the chat view's registration come from there.
  */
 import * as vscode from 'vscode';
+import { needsApiKey } from '../../server/src/keylessEndpoint';
 import type { ProviderId } from '../../server/src/protocol';
 import { offerBudgetActions } from './budget/budgetFailure';
 import type { BudgetMeter } from './budget/budgetMeter';
@@ -77,13 +78,15 @@ export function activateFeatures({ context, output, meter, registerCommand }: Fe
     broadcast: (message) => webviews.broadcast(message),
     hasReadyView: () => webviews.hasReadyView,
     status: () => {
-      const { provider, model } = sanitiseSettings(readRawSettings()).settings;
+      const { provider, model, anthropicBaseUrl, openaiBaseUrl } = sanitiseSettings(readRawSettings()).settings;
       const inDemo = offlineDemo?.providers.includes(provider) ?? false;
+      // A server on this computer is called without a key, so the view does not ask for one.
+      const keyNeeded = needsApiKey(provider, provider === 'openai' ? openaiBaseUrl : anthropicBaseUrl);
       return {
         provider,
         model: model || defaultModels[provider],
         ...(inDemo ? { offlineDemoLabel } : {}),
-        ...(!inDemo && storedKeys[provider] === false ? { keyMissing: true } : {}),
+        ...(!inDemo && keyNeeded && storedKeys[provider] === false ? { keyMissing: true } : {}),
       };
     },
   });

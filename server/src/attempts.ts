@@ -93,6 +93,10 @@ export async function runAttempts(call: PreparedCall, deps: AttemptDependencies,
         throw unexpected(error, call, deps.log);
       }
       const classified = classify(failure.facts);
+      if (classified.kind === 'authentication' && !call.apiKey) {
+        // A keyless call (a server on this computer): the fix is to set a key, not to replace a wrong one.
+        classified.sentWithoutKey = true;
+      }
       logFailure(deps.log, call, classified, failure, attempt, Date.now() - started);
 
       if (classified.kind === 'contextWindowExceeded' && outputChars === 0 && !shrunk && hooks.shrink) {

@@ -53,9 +53,10 @@ export type ProviderError =
   | { kind: 'quotaExceeded'; requestId?: string }
   /**
    * The key is missing, wrong, or lacks permission. `keychainProblem`: why a standalone server could not
-   * look the missing key up in the OS keychain (a sentence, `keychain/keychainClient.ts`).
+   * look the missing key up in the OS keychain (a sentence, `keychain/keychainClient.ts`). `sentWithoutKey`:
+   * a server on this computer, called without a key (`keylessEndpoint.ts`), answered that it needs one.
    */
-  | { kind: 'authentication'; missingKey: boolean; requestId?: string; keychainProblem?: string }
+  | { kind: 'authentication'; missingKey: boolean; requestId?: string; keychainProblem?: string; sentWithoutKey?: boolean }
   /** The provider rejected the request as malformed (unknown model, bad parameter). */
   | { kind: 'invalidRequest'; detail: string; requestId?: string }
   /** No HTTP response: the endpoint is unreachable, refused, or the connection dropped mid-stream. */
@@ -179,12 +180,17 @@ export function describe(error: ProviderError, provider: ProviderId, label: stri
       return `${label}'s content filter blocked this request or its answer${error.requestId ? ` (request ${error.requestId})` : ''}. Rephrase the prompt and try again.`;
     case 'quotaExceeded':
       return `Your ${label} account has no quota or credit left. Add credit or raise its spend limit on the provider's billing page, then try again.`;
-    case 'authentication':
+    case 'authentication': {
+      const setKey =
+        `Run "Tollgate: Set API Key" in VS Code, or, when running the server on its own, ` +
+        `set ${keySetting[provider]} or store the key in the OS keychain with "node dist/server/server.js keys set ${provider}".`;
+      if (error.sentWithoutKey) {
+        return `Tollgate sent the request to ${label} without an API key, because none is set, and it asks for one. ${setKey}`;
+      }
       return error.missingKey
-        ? `No ${label} API key is set. Run "Tollgate: Set API Key" in VS Code, or, when running the server on its own, ` +
-            `set ${keySetting[provider]} or store the key in the OS keychain with "node dist/server/server.js keys set ${provider}".` +
-            (error.keychainProblem ? ` ${error.keychainProblem}` : '')
+        ? `No ${label} API key is set. ${setKey}` + (error.keychainProblem ? ` ${error.keychainProblem}` : '')
         : `${label} rejected the API key. Run "Tollgate: Set API Key" to enter a valid key.`;
+    }
     case 'invalidRequest':
       return `${label} rejected the request: "${error.detail}". Check tollgate.model and the other Tollgate settings.`;
     case 'network': {

@@ -5,6 +5,7 @@
  */
 import type { ResolvedKeys } from './apiKeys';
 import { providerLabel, toResponseError } from './errors';
+import { needsApiKey } from './keylessEndpoint';
 import type { ProviderId } from './protocol';
 import type { ProviderCall } from './providers/provider';
 import type { RetryOptions } from './retry';
@@ -17,6 +18,7 @@ export interface PreparedCall {
   baseUrl: string;
   /** The provider as the user knows it, for messages. */
   label: string;
+  /** Empty: no key is set and none is needed (an OpenAI-compatible server on this computer); none is sent. */
   apiKey: string;
   /** Every key the server holds, to redact from anything that leaves it. */
   secrets: readonly string[];
@@ -31,8 +33,9 @@ export interface CallChoice {
 }
 
 /**
- * Resolves provider, model and key for one call; a missing key is the `authentication` error. `keys` come
- * from `ApiKeySource.resolve()` for the call's provider.
+ * Resolves provider, model and key for one call; a missing key is the `authentication` error, except for an
+ * OpenAI-compatible server on a loopback address, which is called without one (`keylessEndpoint.ts`).
+ * `keys` come from `ApiKeySource.resolve()` for the call's provider.
  */
 export function prepareCall(
   settings: Settings,
@@ -45,8 +48,8 @@ export function prepareCall(
   const label = providerLabel(provider, baseUrl);
   const model = resolveModel(settings, provider, choice.model);
   const secrets = Object.values(keys.apiKeys);
-  const apiKey = keys.apiKeys[provider];
-  if (!apiKey) {
+  const apiKey = keys.apiKeys[provider] ?? '';
+  if (!apiKey && needsApiKey(provider, baseUrl)) {
     const { keychainProblem } = keys;
     throw toResponseError({ kind: 'authentication', missingKey: true, ...(keychainProblem ? { keychainProblem } : {}) }, provider, label, secrets, { baseUrl });
   }

@@ -58,6 +58,11 @@ export interface FakeProviderOptions {
   port?: number;
   /** Defaults to 127.0.0.1. */
   host?: string;
+  /**
+   * false: answer requests that carry no key, like a local OpenAI-compatible server without auth (Ollama,
+   * LM Studio, llama.cpp). Default true, like the real providers: no key is a 401.
+   */
+  requireKey?: boolean;
 }
 
 const DEFAULT_WAIT_MS = 5000;
@@ -82,6 +87,8 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 class FakeProviderServer implements FakeProvider {
+  constructor(private readonly requireKey: boolean) {}
+
   url = '';
   anthropicBaseUrl = '';
   openaiBaseUrl = '';
@@ -218,7 +225,7 @@ class FakeProviderServer implements FakeProvider {
 
     const refuse = (reply: ErrorReply) => sendJson(res, reply.status, dialect.headers(requestId), reply.body);
     const key = apiKey(req.headers);
-    if (key === '') {
+    if (key === '' && this.requireKey) {
       refuse(dialect.missingKey(requestId));
       return;
     }
@@ -262,7 +269,7 @@ class FakeProviderServer implements FakeProvider {
 
 /** Starts a fake Anthropic + OpenAI server on 127.0.0.1 (a random port unless `port` is given). */
 export async function startFakeProvider(options: FakeProviderOptions = {}): Promise<FakeProvider> {
-  const fake = new FakeProviderServer();
+  const fake = new FakeProviderServer(options.requireKey ?? true);
   await fake.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   return fake;
 }

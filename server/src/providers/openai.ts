@@ -13,8 +13,13 @@ const stopReasons: Record<string, StopReason> = {
 };
 
 export function createOpenAIProvider({ apiKey, baseUrl }: ProviderOptions): Provider {
-  // Our retry policy governs; the SDK's own retries would double it.
-  const client = new OpenAI({ apiKey, baseURL: baseUrl || undefined, maxRetries: 0, fetch: providerFetch(baseUrl || defaultEndpoint) });
+  const client = new OpenAI({
+    ...credentials(apiKey),
+    baseURL: baseUrl || undefined,
+    // Our retry policy governs; the SDK's own retries would double it.
+    maxRetries: 0,
+    fetch: providerFetch(baseUrl || defaultEndpoint),
+  });
   const endpoint = baseUrl || defaultEndpoint;
 
   return {
@@ -81,6 +86,17 @@ export function createOpenAIProvider({ apiKey, baseUrl }: ProviderOptions): Prov
       }
     },
   };
+}
+
+/**
+ * The SDK's options for `apiKey`; empty means a keyless call (an OpenAI-compatible server on this computer,
+ * see `keylessEndpoint.ts`). The SDK refuses to be built without a key, but a `null` default header removes
+ * `Authorization` from every request (its header merging deletes a header set to null, and its check for a
+ * credential accepts an explicitly omitted `Authorization`), so the placeholder key is never sent: the
+ * server sees no credential at all rather than a fake one.
+ */
+function credentials(apiKey: string): { apiKey: string; defaultHeaders?: { Authorization: null } } {
+  return apiKey ? { apiKey } : { apiKey: 'keyless-call-sends-no-authorization', defaultHeaders: { Authorization: null } };
 }
 
 /** OpenAI counts cached input inside `prompt_tokens`; Tollgate counts tokens the way they are billed. */

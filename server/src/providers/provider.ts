@@ -37,6 +37,7 @@ export interface Provider {
 }
 
 export interface ProviderOptions {
+  /** Empty: send no key (only for an OpenAI-compatible server on a loopback address, see `keylessEndpoint.ts`). */
   apiKey: string;
   /** Empty for the provider's own endpoint. */
   baseUrl: string;
