@@ -188,7 +188,7 @@ export function describe(error: ProviderError, provider: ProviderId, label: stri
         return `Tollgate sent the request to ${label} without an API key, because none is set, and it asks for one. ${setKey}`;
       }
       return error.missingKey
-        ? `No ${label} API key is set. ${setKey}` + (error.keychainProblem ? ` ${error.keychainProblem}` : '')
+        ? `No API key is set for ${label}. ${setKey}` + (error.keychainProblem ? ` ${error.keychainProblem}` : '')
         : `${label} rejected the API key. Run "Tollgate: Set API Key" to enter a valid key.`;
     }
     case 'invalidRequest':

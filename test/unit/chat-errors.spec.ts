@@ -94,7 +94,7 @@ describe('tollgate/chat errors before any provider call', () => {
   test('a missing key names the command that fixes it', async () => {
     const { error } = await server.chat({ messages: hello, provider: 'openai' });
     assert.equal(error?.data?.kind, 'authentication');
-    assert.match(error?.message ?? '', /No OpenAI API key is set\. Run "Tollgate: Set API Key"/);
+    assert.match(error?.message ?? '', /No API key is set for OpenAI\. Run "Tollgate: Set API Key"/);
   });
 
   test('malformed params are refused with the field named', async () => {

@@ -78,7 +78,7 @@ test('a missing key names the command and the environment variable', () => {
   const error = toResponseError({ kind: 'authentication', missingKey: true }, 'openai', 'OpenAI', []);
   assert.equal(error.code, TollgateErrorCodes.requestFailed);
   assert.equal(error.data?.kind, 'authentication');
-  assert.match(error.message, /No OpenAI API key is set\. Run "Tollgate: Set API Key"/);
+  assert.match(error.message, /No API key is set for OpenAI\. Run "Tollgate: Set API Key"/);
   assert.match(error.message, /OPENAI_API_KEY/);
 });
 

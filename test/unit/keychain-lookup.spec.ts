@@ -120,7 +120,7 @@ test('a miss is not kept: the missing-key error names the keychain, and a key st
   const server = await startStandalone();
   const missing = await server.chat(hello);
   assert.equal(missing.error?.data?.kind, 'authentication');
-  assert.match(missing.error?.message ?? '', /No Anthropic .*API key is set\. .*set ANTHROPIC_API_KEY or store the key in the OS keychain with "node dist\/server\/server\.js keys set anthropic"\.$/);
+  assert.match(missing.error?.message ?? '', /No API key is set for Anthropic.*\. .*set ANTHROPIC_API_KEY or store the key in the OS keychain with "node dist\/server\/server\.js keys set anthropic"\.$/);
   assert.equal(fake.requests.length, 0);
 
   answer({ ok: true, secret: keychainKey });

@@ -128,7 +128,7 @@ describe('with a Secret Service', { skip: secretServiceMissing() }, () => {
     const chat = await chatOnce(keyring.env);
     assert.equal(chat.kind, 'authentication');
     assert.equal(chat.keySent, undefined);
-    assert.match(chat.error ?? '', /API key is set\. .*store the key in the OS keychain with "node dist\/server\/server\.js keys set anthropic"\.$/);
+    assert.match(chat.error ?? '', /No API key is set for Anthropic.*\. .*store the key in the OS keychain with "node dist\/server\/server\.js keys set anthropic"\.$/);
     assert.ok(chat.log.some((line) => line.includes('The OS keychain holds no anthropic API key')));
   });
 

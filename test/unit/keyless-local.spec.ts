@@ -73,7 +73,7 @@ test('no key and a non-loopback OpenAI base URL: the missing-key error, before a
   const outcome = await server.chat(hello);
   // Had a request been tried, the unresolvable host would have been a network error.
   assert.equal(outcome.error?.data?.kind, 'authentication');
-  assert.match(outcome.error?.message ?? '', /No the OpenAI-compatible server at https:\/\/api\.example\.invalid\/v1 API key is set\. Run "Tollgate: Set API Key"/);
+  assert.match(outcome.error?.message ?? '', /No API key is set for the OpenAI-compatible server at https:\/\/api\.example\.invalid\/v1\. Run "Tollgate: Set API Key"/);
 });
 
 test('no key and an address that reaches this computer but is not loopback (0.0.0.0): refused, nothing sent', async () => {
@@ -87,7 +87,7 @@ test('no key for Anthropic, even at a loopback base URL: the missing-key error, 
   const server = await serverWith({}, { provider: 'anthropic', model: 'claude-sonnet-4-5', anthropic: { baseUrl: local.anthropicBaseUrl } });
   const outcome = await server.chat(hello);
   assert.equal(outcome.error?.data?.kind, 'authentication');
-  assert.match(outcome.error?.message ?? '', /No Anthropic \(at .*\) API key is set\. Run "Tollgate: Set API Key"/);
+  assert.match(outcome.error?.message ?? '', /No API key is set for Anthropic \(at .*\)\. Run "Tollgate: Set API Key"/);
   assert.equal(local.requests.length, 0);
 });
 
