@@ -108,14 +108,23 @@ test('a repeated settlement of a call whose day has closed counts nothing, for a
   fresh.close();
 });
 
-test('a call still open when its day closes (a stalled process) is settled once: a sweep after its own settlement counts nothing', async () => {
+/**
+ * A process that reserved a $0.70 call on 20 November and stalled with it in flight; the clock it and every
+ * later ledger read says a week later (the laptop slept), and `dir` is the journal they share.
+ */
+async function stalledForAWeek() {
   let now = new Date(2026, 10, 20, 12);
   const dir = storage();
   const stalled = await open(dir, { now: () => now, isAlive: () => true });
   const reserved = await stalled.reserve({ ...call, usd: 0.7, budgetUsd: 1 });
   assert.ok(reserved.ok);
   const day = stalled.status(1).day;
-  now = new Date(2026, 10, 28, 12); // The laptop slept for a week with the call in flight.
+  now = new Date(2026, 10, 28, 12);
+  return { dir, stalled, reserved, day, now };
+}
+
+test('a call still open when its day closes (a stalled process) is settled once: a sweep after its own settlement counts nothing', async () => {
+  const { dir, stalled, reserved, day, now } = await stalledForAWeek();
   const other = await open(dir, { now: () => now, isAlive: () => true, maxReservationAgeMs: 30 * 86_400_000 });
   const fresh = await other.reserve({ ...call, usd: 0.1, budgetUsd: 1 });
   assert.ok(fresh.ok); // A line of today: the call's day is closed now.
@@ -132,13 +141,7 @@ test('a call still open when its day closes (a stalled process) is settled once:
 });
 
 test('a stalled call swept as an orphan before its day closed learns the worst case recorded for it, and its late settlement counts nothing', async () => {
-  let now = new Date(2026, 10, 20, 12);
-  const dir = storage();
-  const stalled = await open(dir, { now: () => now, isAlive: () => true });
-  const reserved = await stalled.reserve({ ...call, usd: 0.7, budgetUsd: 1 });
-  assert.ok(reserved.ok);
-  const day = stalled.status(1).day;
-  now = new Date(2026, 10, 28, 12);
+  const { dir, stalled, reserved, day, now } = await stalledForAWeek();
   // Opening sweeps it (older than any call can last), then a call of today closes its day, all before
   // the stalled process reads a line.
   const other = await open(dir, { now: () => now, isAlive: () => true });
