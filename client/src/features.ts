@@ -5,7 +5,6 @@
  * command forwarders and the chat view's registration come from there.
  */
 import * as vscode from 'vscode';
-import { needsApiKey } from '../../server/src/keylessEndpoint';
 import type { ProviderId } from '../../server/src/protocol';
 import { offerBudgetActions } from './budget/budgetFailure';
 import type { BudgetMeter } from './budget/budgetMeter';
@@ -17,12 +16,13 @@ import { ChatPanel } from './chat/chatPanel';
 import { ChatSession } from './chat/chatSession';
 import { ChatViewProvider } from './chat/chatViewProvider';
 import { ChatWebviews } from './chat/chatWebviews';
+import { viewStatus } from './chat/viewStatus';
 import { commandIds, registerCommands, type RegisterCommand } from './commands';
 import { registerExtractCommand } from './extract/extractCommand';
 import { ServerConnection } from './languageClient';
-import { offlineDemoLabel, type OfflineDemo } from './offlineDemo';
+import type { OfflineDemo } from './offlineDemo';
 import { ApiKeyStore } from './secrets';
-import { defaultModels, readRawSettings, sanitiseSettings, settingsSection } from './settings';
+import { readRawSettings, sanitiseSettings, settingsSection } from './settings';
 
 /** What the entry bundle made at activation and hands over. */
 export interface FeatureHost {
@@ -77,18 +77,7 @@ export function activateFeatures({ context, output, meter, registerCommand }: Fe
     actions,
     broadcast: (message) => webviews.broadcast(message),
     hasReadyView: () => webviews.hasReadyView,
-    status: () => {
-      const { provider, model, anthropicBaseUrl, openaiBaseUrl } = sanitiseSettings(readRawSettings()).settings;
-      const inDemo = offlineDemo?.providers.includes(provider) ?? false;
-      // A server on this computer is called without a key, so the view does not ask for one.
-      const keyNeeded = needsApiKey(provider, provider === 'openai' ? openaiBaseUrl : anthropicBaseUrl);
-      return {
-        provider,
-        model: model || defaultModels[provider],
-        ...(inDemo ? { offlineDemoLabel } : {}),
-        ...(!inDemo && keyNeeded && storedKeys[provider] === false ? { keyMissing: true } : {}),
-      };
-    },
+    status: () => viewStatus({ settings: sanitiseSettings(readRawSettings()).settings, offlineDemo, storedKeys }),
   });
   const view = new ChatViewProvider(webviews);
   const refreshKeys = async () => {
