@@ -3,12 +3,16 @@
  * chat view while a long answer streams at a model's pace, and the extension's activation time as VS Code
  * itself reports it (Developer: Show Running Extensions = code loading + the activate() call).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { repoRoot } from '../test/e2e/harness/paths';
 import { Teardown } from '../test/e2e/harness/teardown';
 import { startSession } from '../test/e2e/harness/session';
 import { answerInputBox, pickQuickItem, runCommand, webviewFrame } from '../test/e2e/harness/workbench';
-import { type ActivationSample, activationFigure, activationSettings, readActivation, reloadWindow, SAMPLES } from './activation';
+import { type ActivationSample, activationFigures, activationSettings, readActivation, reloadWindow, SAMPLES } from './activation';
 import { emptyExtensionVsix } from './emptyExtension';
+import { marksProbe } from './extensionHostMarks';
 import { figure, type Figure, unavailable } from './stats';
 
 const TOKENS = 20_000;
@@ -53,8 +57,11 @@ export async function measureInVsCode(log: (line: string) => void): Promise<Figu
   const teardown = new Teardown();
   const figures: Figure[] = [];
   try {
+    const marksDir = mkdtempSync(join(tmpdir(), 'tollgate-bench-marks-'));
+    teardown.defer('the marks folder', () => rmSync(marksDir, { recursive: true, force: true }));
+    const probe = marksProbe(repoRoot(), marksDir, teardown);
     const { browser, fake } = await startSession(teardown, 'bench', {
-      extraVsixFiles: [emptyExtensionVsix(repoRoot(), teardown)],
+      extraVsixFiles: [emptyExtensionVsix(repoRoot(), teardown), probe.vsix],
       settings: activationSettings,
     });
     const { page } = browser;
@@ -65,7 +72,7 @@ export async function measureInVsCode(log: (line: string) => void): Promise<Figu
     const failures: string[] = [];
     const sample = async (label: string) => {
       try {
-        samples.push(await readActivation(page, log));
+        samples.push(await readActivation(page, probe, log));
       } catch (error) {
         failures.push(`${label}: ${firstLine(error)}`);
         log(`vscode: no activation reading for ${label}: ${firstLine(error)}`);
@@ -169,12 +176,13 @@ export async function measureInVsCode(log: (line: string) => void): Promise<Figu
       }
       await sample(`reload ${reload}`);
     }
-    figures.push(activationFigure(samples, failures));
+    figures.push(...activationFigures(samples, failures));
   } catch (error) {
     const why = firstLine(error);
     for (const [name, unit, goal] of [
       ['webviewLongTasks', 'tasks', { max: 0 }],
       ['activationMs', 'ms', { max: 20 }],
+      ['activationRunningExtensionsMs', 'ms', { max: 20 }],
     ] as const) {
       if (!figures.some((f) => f.name === name)) {
         figures.push(unavailable(name, unit, goal, `the real VS Code run failed: ${why}`));
