@@ -7,7 +7,7 @@
  * transcript grows. When the answer ends, only the tail is rendered once more (the cuts are exact).
  */
 import { BlockCutter } from './blockCutter';
-import { renderMarkdownInto } from './markdown';
+import { renderMarkdown } from './markdown';
 
 /** About 80–150 paragraphs of prose: small enough to lay out in a frame, few enough to stay cheap. */
 export const sectionChars = 12_000;
@@ -62,7 +62,7 @@ export class StreamingMarkdown {
       this.pending = this.pending.slice(cut);
       this.cutter.drop(cut);
     }
-    renderMarkdownInto(this.tail, this.pending);
+    this.tail.innerHTML = renderMarkdown(this.pending);
     this.decorate(this.tail);
   }
 
@@ -75,7 +75,7 @@ export class StreamingMarkdown {
     }
     const chunk = document.createElement('div');
     chunk.className = 'stream-chunk';
-    renderMarkdownInto(chunk, text);
+    chunk.innerHTML = renderMarkdown(text);
     this.decorate(chunk);
     this.section.append(chunk);
     this.sectionLength += text.length;

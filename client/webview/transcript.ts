@@ -8,7 +8,7 @@
 import type { EntryError, HostAction, HostMessage, TranscriptEntry } from '../src/chat/webviewProtocol';
 import { AutoScroll } from './autoScroll';
 import { decorateCodeBlocks, iconButton, sendableCode } from './codeBlocks';
-import { renderMarkdownInto } from './markdown';
+import { renderMarkdown } from './markdown';
 import { StreamingMarkdown } from './streamingMarkdown';
 
 type FinishMessage = Extract<HostMessage, { type: 'finish' }>;
@@ -171,7 +171,7 @@ export class Transcript {
       rendered.streaming.render();
     } else {
       rendered.streaming = undefined;
-      renderMarkdownInto(body, entry.text);
+      body.innerHTML = renderMarkdown(entry.text);
       this.decorate(body);
     }
   }
