@@ -23,6 +23,7 @@ export class SettingsSource {
   private pulling: Promise<void> = Promise.resolve();
   private shownProblems = new Set<string>();
   private capabilities: ClientCapabilities = {};
+  private readonly listeners: ((settings: Settings, previous: Settings) => void)[] = [];
 
   constructor(
     private readonly connection: Connection,
@@ -37,6 +38,11 @@ export class SettingsSource {
   async latest(): Promise<Settings> {
     await this.pulling;
     return this.current;
+  }
+
+  /** Calls `listener` after every change the editor announced has been applied. */
+  onDidChange(listener: (settings: Settings, previous: Settings) => void): void {
+    this.listeners.push(listener);
   }
 
   /** Call from `onInitialize`. */
@@ -85,7 +91,11 @@ export class SettingsSource {
 
   private apply(section: unknown): void {
     const { settings, problems } = sanitiseSettings(section);
+    const previous = this.current;
     this.current = settings;
+    for (const listener of this.listeners) {
+      listener(settings, previous);
+    }
     for (const problem of problems) {
       this.log.warn(problem);
       if (!this.shownProblems.has(problem)) {

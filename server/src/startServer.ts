@@ -48,6 +48,7 @@ export function startServer(
     notifyRetry: (params: RetryScheduledParams) => void connection.sendNotification(RetryScheduledNotification.type, params),
   };
   const extraction = new Extraction(connection, providerCalls);
+  settings.onDidChange((next, previous) => extraction.globChanged(next.extractionSchemaGlob, previous.extractionSchemaGlob));
 
   connection.onInitialize((params) => {
     settings.initialize(params);

@@ -28,7 +28,20 @@ export const extractionMethods = [ExtractRequest.method, ExtractionSchemasReques
 export const extractionCapabilities: ServerCapabilities = {
   textDocumentSync: TextDocumentSyncKind.Incremental,
   codeActionProvider: { codeActionKinds: [CodeActionKind.Refactor] },
+  // A folder added to a multi-root workspace brings its schemas without a server restart.
+  workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
 };
+
+/** The file-system paths of folder URIs; a virtual workspace has no files Tollgate can read. */
+function pathsOf(folders: readonly { uri: string }[]): string[] {
+  return folders.flatMap(({ uri }) => {
+    try {
+      return [fileURLToPath(uri)];
+    } catch {
+      return [];
+    }
+  });
+}
 
 type Dependencies = Omit<ExtractDependencies, 'sources' | 'compiler'>;
 
@@ -38,6 +51,9 @@ export class Extraction {
   readonly sources: SchemaSources;
   readonly compiler = new SchemaCompiler();
   private readonly diagnostics: SchemaDiagnostics;
+  private foldersAnnounced = false;
+  /** Re-checks run one after another, so the latest change's result is the one that stays. */
+  private rechecking: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly connection: Connection,
@@ -58,14 +74,24 @@ export class Extraction {
 
   /** Call from `onInitialize`: remembers the workspace folders. */
   initialize(params: InitializeParams): void {
-    const uris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
-    this.folders = uris.flatMap((uri) => {
-      try {
-        return [fileURLToPath(uri)];
-      } catch {
-        return []; // a virtual workspace has no files Tollgate can read
-      }
-    });
+    this.folders = pathsOf(params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri }] : []));
+    this.foldersAnnounced = params.capabilities.workspace?.workspaceFolders === true;
+  }
+
+  /** Call when `tollgate.extraction.schemaGlob` may have changed: re-checks the schema files. */
+  globChanged(glob: string, previous: string): void {
+    if (glob !== previous) {
+      this.checkAgain();
+    }
+  }
+
+  /** Files that stopped counting as schemas lose their diagnostics; files that now count get theirs. */
+  private checkAgain(): void {
+    this.rechecking = this.rechecking
+      .then(() => this.diagnostics.checkAgain())
+      .catch((error: unknown) => {
+        this.deps.log.warn(`Could not check the workspace's schema files: ${String(error)}`);
+      });
   }
 
   /** Registers the handlers; call before `connection.listen()`. */
@@ -101,6 +127,15 @@ export class Extraction {
 
   /** Call from `onInitialized`: checks every schema file already in the workspace. */
   checkWorkspace(): Promise<void> {
+    if (this.foldersAnnounced) {
+      // Extraction and the schema list read `this.folders` on every request, so the next one sees the change.
+      this.connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
+        const gone = new Set(pathsOf(removed));
+        const kept = this.folders.filter((folder) => !gone.has(folder));
+        this.folders = [...kept, ...pathsOf(added).filter((folder) => !kept.includes(folder))];
+        this.checkAgain();
+      });
+    }
     return this.diagnostics.checkWorkspace().catch((error: unknown) => {
       this.deps.log.warn(`Could not check the workspace's schema files: ${String(error)}`);
     });

@@ -104,6 +104,12 @@ export class SchemaDiagnostics {
     await Promise.all(files.map((path) => this.check(pathToFileURL(path).toString())));
   }
 
+  /** Checks every schema file again after the glob or the workspace folders changed. */
+  async checkAgain(): Promise<void> {
+    await Promise.all([...this.published].map((uri) => this.check(uri)));
+    await this.checkWorkspace();
+  }
+
   /** Re-checks one file after it was opened, edited, saved, created, changed or deleted. */
   async check(uri: string): Promise<void> {
     let path: string;

@@ -91,8 +91,16 @@ export class SchemaSources {
     const workspace = await Promise.all(
       (await this.workspaceFiles()).map(async (path): Promise<ExtractionSchemaInfo> => {
         const id = this.relativeId(path);
+        // A file that is unreadable or not JSON is still listed (its problems are in the Problems panel);
+        // it must not fail the whole list.
         const parsed = await readFile(path, 'utf8').then(
-          (text) => JSON.parse(text) as unknown,
+          (text) => {
+            try {
+              return JSON.parse(text) as unknown;
+            } catch {
+              return undefined;
+            }
+          },
           () => undefined,
         );
         const info: ExtractionSchemaInfo = { id, title: id, origin: 'workspace', path };

@@ -160,7 +160,7 @@ export async function connectAsEditor(
     rootUri: folders[0]?.uri ?? null,
     ...(folders.length > 0 ? { workspaceFolders: folders } : {}),
     capabilities: options.capabilities ?? {
-      workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+      workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, workspaceFolders: true },
     },
     initializationOptions: { settings },
   });
