@@ -56,7 +56,8 @@ const tollgateId = `${manifest.publisher}.${manifest.name}`;
 
 /**
  * Reads one activation of Tollgate and of the empty extension from the Running Extensions editor, waiting
- * until both have finished activating, then closes the editor so the next window starts without it.
+ * until both have finished activating, then their own spans from the extension host's marks (the probe),
+ * and closes the editor so the next window starts without it.
  */
 export async function readActivation(page: Page, probe: MarksProbe, log: (line: string) => void): Promise<ActivationSample> {
   // The editor's list renders only the rows in view, slowest first: a tall window shows every row.

@@ -1,7 +1,7 @@
 /**
  * Figures that need a real VS Code (code-server + Chromium, through the e2e harness): long tasks in the
- * chat view while a long answer streams at a model's pace, and the extension's activation time as VS Code
- * itself reports it (Developer: Show Running Extensions = code loading + the activate() call).
+ * chat view while a long answer streams at a model's pace, and the extension's activation time, by the
+ * extension host's own performance marks and as the Running Extensions editor shows it (activation.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
