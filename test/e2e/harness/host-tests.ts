@@ -92,7 +92,10 @@ export async function runHostTests(teardown: Teardown, options: HostTestOptions)
     // The workbench forwards console calls with their printf-style arguments (mocha's reporter uses them).
     const line = `${format(...(Array.isArray(args) ? args : [args]))}\n`;
     log += line;
-    logFile.write(type === 'error' ? `[error] ${line}` : line);
+    // Teardown closes the log before the browser, and the workbench may still log in between.
+    if (!logFile.writableEnded) {
+      logFile.write(type === 'error' ? `[error] ${line}` : line);
+    }
   });
   const exited = new Promise<number>((resolve) => {
     void page.exposeFunction('codeAutomationExit', (code: number) => resolve(Number(code)));
