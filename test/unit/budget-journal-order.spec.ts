@@ -115,7 +115,7 @@ test('4 processes racing for a budget that holds 2 calls never hold more, and al
     assert.deepEqual(new Set(report.seen), admitted);
   }
   const reader = await Ledger.open({ storageDir: dir });
-  assert.deepEqual(new Set(reader.settledCalls().map((c) => c.id)), admitted);
+  assert.deepEqual(new Set((await reader.settledCalls()).map((c) => c.id)), admitted);
   assert.equal(reader.status(budget).reservedUsd, 0);
   reader.close();
 

@@ -93,7 +93,7 @@ test('opening a long journal folds only the lines after its checkpoint, to the s
   assert.equal((await reader.reserve({ ...call, usd: 0.8, budgetUsd: 1 })).ok, false);
   assert.ok((await reader.reserve({ ...call, usd: 0.7, budgetUsd: 1 })).ok);
   // The export still reads every call from the journal.
-  assert.equal(reader.settledCalls().length, 60 * 40 + 1);
+  assert.equal((await reader.settledCalls()).length, 60 * 40 + 1);
   writer.close();
   reader.close();
 });

@@ -28,7 +28,7 @@ import { BudgetGuard } from './budgetGuard';
 import { Ledger, type Damage, type DayStatus } from './ledger';
 import { formatUsd } from './money';
 import { TokenBucket } from './tokenBucket';
-import { usageCsv } from './usageCsv';
+import { exportUsageCsv } from './usageCsv';
 import { warmUpTokenizer } from './tokenEstimate';
 
 export interface BudgetServiceOptions {
@@ -101,8 +101,7 @@ export class BudgetService {
     connection.onRequest(ExportUsageRequest.type, async () => {
       const ledger = await this.open();
       ledger.refresh();
-      const calls = ledger.settledCalls();
-      return { csv: usageCsv(calls), rows: calls.length };
+      return exportUsageCsv(ledger.path);
     });
     connection.onRequest(RaiseBudgetRequest.type, async (params) => {
       const parsed = raiseParams.safeParse(params);

@@ -48,7 +48,8 @@
  *   newest days (by the lines' days, not the reader's clock, so every process drops the same ids at the
  *   same line) and per-day totals per model. A `settle` of a closed day counts only if its reservation is
  *   still open, which keeps "first settle wins" without remembering old ids. The CSV export
- *   (`settledCalls`) folds the whole journal again in a state of its own instead of keeping every call.
+ *   (`settledCalls`, `usageCsv.ts`) folds the whole journal again in a state of its own instead of keeping
+ *   every call, reading it asynchronously a piece at a time so that it blocks no other request.
  * - Opening reads little (`ledgerCheckpoint.ts`): every 256 KiB of journal folded (checked at open, on each
  *   poll and at close) a process writes the fold's state with the journal offset it stands for to
  *   `ledger.checkpoint.json` (a temporary file renamed over the last); opening restores it and folds only
@@ -261,8 +262,11 @@ export class Ledger {
     return this.state.callsOn(day);
   }
 
-  /** Every settled call, oldest first, read from the journal again (memory keeps only the open days'). */
-  settledCalls(): SettleEntry[] {
+  /**
+   * Every settled call, oldest first, read from the journal again (memory keeps only the open days'),
+   * without blocking the process while it reads (`usageCsv.ts`).
+   */
+  async settledCalls(): Promise<SettleEntry[]> {
     return readSettledCalls(this.path);
   }
 

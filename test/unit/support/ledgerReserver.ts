@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   }
   await allArrived(barrier, 'done', Number(processes));
   ledger.refresh();
-  const seen = ledger.settledCalls().map((call) => call.id);
+  const seen = (await ledger.settledCalls()).map((call) => call.id);
   ledger.close();
   let reopened = {};
   if (checkpointEvery) {
