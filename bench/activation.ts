@@ -22,7 +22,7 @@ import type { Page } from 'playwright-core';
 import { repoRoot } from '../test/e2e/harness/paths';
 import { openWorkbench, runCommand } from '../test/e2e/harness/workbench';
 import { emptyExtensionId, emptyExtensionName } from './emptyExtension';
-import { activationParts, type MarksProbe, ownActivationMs } from './extensionHostMarks';
+import { type MarksProbe, type OwnActivation, ownActivation } from './extensionHostMarks';
 import { figure, type Figure, unavailable } from './stats';
 
 /** Window starts measured: the session's first start plus SAMPLES − 1 reloads. */
@@ -69,14 +69,12 @@ export async function readActivation(page: Page, probe: MarksProbe, log: (line: 
     const emptyMs = await activationMs(page, emptyExtensionName, log);
     // Both have activated (their rows show a time), so the host has all four marks of each.
     const marks = await probe.read(page);
-    const own = { tollgateMs: ownActivationMs(marks, tollgateId), emptyMs: ownActivationMs(marks, emptyExtensionId) };
-    const parts = (id: string) => {
-      const { loadMs, activateMs } = activationParts(marks, id);
-      return `${loadMs} ms require() + ${activateMs} ms activate()`;
-    };
-    log(`vscode: by the extension host's marks, Tollgate ${parts(tollgateId)}, the empty extension ${parts(emptyExtensionId)}`);
+    const tollgate = ownActivation(marks, tollgateId);
+    const empty = ownActivation(marks, emptyExtensionId);
+    const parts = ({ loadMs, activateMs }: OwnActivation) => `${loadMs} ms require() + ${activateMs} ms activate()`;
+    log(`vscode: by the extension host's marks, Tollgate ${parts(tollgate)}, the empty extension ${parts(empty)}`);
     await runCommand(page, 'View: Close All Editors');
-    return { marks: own, runningExtensions: { tollgateMs, emptyMs } };
+    return { marks: { tollgateMs: tollgate.totalMs, emptyMs: empty.totalMs }, runningExtensions: { tollgateMs, emptyMs } };
   } finally {
     if (viewport) {
       await page.setViewportSize(viewport);

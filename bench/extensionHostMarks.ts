@@ -69,19 +69,20 @@ exports.activate = function (context) {
   };
 }
 
-/**
- * The extension's own activation work by VS Code's marks: loading its main file (require(), which builds
- * its `vscode` API object on its first require('vscode')) plus the activate() call until its result
- * resolved. Not counted: the time between the two, when the host waits for the extension's storage and for
- * other extensions' work, nor the time before its require() starts.
- */
-export function ownActivationMs(marks: readonly PerformanceMark[], extensionId: string): number {
-  const { loadMs, activateMs } = activationParts(marks, extensionId);
-  return loadMs + activateMs;
+/** An extension's own activation work by VS Code's marks, in its two parts and in total. */
+export interface OwnActivation {
+  /** The require() of its main file, which builds its `vscode` API object on its first require('vscode'). */
+  loadMs: number;
+  /** The activate() call until its result settled. */
+  activateMs: number;
+  totalMs: number;
 }
 
-/** The two parts of ownActivationMs: the require() of the main file, and activate() until it resolved. */
-export function activationParts(marks: readonly PerformanceMark[], extensionId: string): { loadMs: number; activateMs: number } {
+/**
+ * Not counted: the time before the require() starts, and between the two parts, when the host waits for
+ * the extension's storage and for other extensions' work.
+ */
+export function ownActivation(marks: readonly PerformanceMark[], extensionId: string): OwnActivation {
   const at = (event: string): number => {
     const name = `code/extHost/${event}/${extensionId}`;
     const mark = marks.find((m) => m.name.toLowerCase() === name.toLowerCase());
@@ -90,5 +91,7 @@ export function activationParts(marks: readonly PerformanceMark[], extensionId: 
     }
     return mark.startTime;
   };
-  return { loadMs: at('didLoadExtensionCode') - at('willLoadExtensionCode'), activateMs: at('didActivateExtension') - at('willActivateExtension') };
+  const loadMs = at('didLoadExtensionCode') - at('willLoadExtensionCode');
+  const activateMs = at('didActivateExtension') - at('willActivateExtension');
+  return { loadMs, activateMs, totalMs: loadMs + activateMs };
 }
