@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { Ledger, type LedgerOptions } from '../../server/src/budget/ledger';
 import { localDayBefore, parseEntry, type SettleEntry } from '../../server/src/budget/ledgerEntry';
 import { LedgerState } from '../../server/src/budget/ledgerState';
-import { exportUsageCsv, usageCsv, usageCsvHeader } from '../../server/src/budget/usageCsv';
+import { exportUsageCsv, usageCsvHeader, usageCsvRow } from '../../server/src/budget/usageCsv';
 import { ExportUsageRequest, UsageRequest } from '../../server/src/protocol';
 import { startServerUnderTest } from './support/lspHarness';
 
@@ -82,7 +82,7 @@ function foldedAtOnce(path: string): { csv: string; rows: number } {
     }
   }
   calls.sort((a, b) => a.at - b.at);
-  return { csv: usageCsv(calls), rows: calls.length };
+  return { csv: [usageCsvHeader, ...calls.map(usageCsvRow)].map((line) => `${line}\r\n`).join(''), rows: calls.length };
 }
 
 test('the export lists the calls of a whole fold of the file: many days, damage, an orphan, open reservations and a torn last line', async () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Ledger, type LedgerOptions } from '../../server/src/budget/ledger';
 import { localDayBefore } from '../../server/src/budget/ledgerEntry';
-import { usageCsv } from '../../server/src/budget/usageCsv';
+import { exportUsageCsv } from '../../server/src/budget/usageCsv';
 
 const call = { provider: 'anthropic', model: 'claude-sonnet-5-5' };
 
@@ -82,7 +82,9 @@ test('only the open days keep their calls one by one; older days keep their tota
   assert.deepEqual(calls.map((c) => c.at), [...calls.map((c) => c.at)].sort((a, b) => a - b));
   assert.equal(calls[0]?.id, `${localDayBefore(today, 40)}-0`);
   assert.equal(calls.at(-1)?.id, now.id);
-  assert.equal(usageCsv(calls).split('\r\n').length, 40 * 25 + 3); // Header, rows, final empty string.
+  const exported = await exportUsageCsv(ledger.path);
+  assert.equal(exported.rows, 40 * 25 + 1);
+  assert.equal(exported.csv.split('\r\n').length, 40 * 25 + 3); // Header, rows, final empty string.
   ledger.close();
 });
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { Ledger, type LedgerOptions } from '../../server/src/budget/ledger';
-import { usageCsv } from '../../server/src/budget/usageCsv';
+import { exportUsageCsv } from '../../server/src/budget/usageCsv';
 
 const call = { provider: 'anthropic', model: 'claude-sonnet-5-5' };
 
@@ -232,7 +232,9 @@ test('CSV export lists every settled call with its tokens, cost and outcome', as
   const cut = await ledger.reserve({ provider: 'anthropic', model: 'claude,"odd"', usd: 0.5, budgetUsd: 10 });
   assert.ok(cut.ok);
   await ledger.settle(cut.id, { usd: 0.002, estimated: true, outcome: 'failed' });
-  const [header, first, second, end] = usageCsv(await ledger.settledCalls()).split('\r\n');
+  const exported = await exportUsageCsv(ledger.path);
+  assert.equal(exported.rows, 2);
+  const [header, first, second, end] = exported.csv.split('\r\n');
   assert.equal(header, 'time,day,provider,model,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,estimated,outcome');
   assert.equal(first, `${new Date(2026, 10, 28, 9, 30).toISOString()},2026-11-28,openai,gpt-5.5,100,20,5,,0.0123,false,ok`);
   assert.match(second ?? '', /,anthropic,"claude,""odd""",,,,,0\.002,true,failed$/);

@@ -31,15 +31,12 @@ async function settledInOrder<T>(journalPath: string, keep: (call: SettleEntry) 
 export const usageCsvHeader =
   'time,day,provider,model,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,estimated,outcome';
 
-export function usageCsv(calls: readonly SettleEntry[]): string {
-  return withHeader(calls.map(usageCsvRow));
-}
-
 function withHeader(rows: readonly string[]): string {
   return [usageCsvHeader, ...rows].join('\r\n') + '\r\n';
 }
 
-function usageCsvRow(s: SettleEntry): string {
+/** One settled call as a CSV row (without its line ending). */
+export function usageCsvRow(s: SettleEntry): string {
   return [
     new Date(s.at).toISOString(),
     s.day,
