@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { Ledger, type LedgerOptions } from '../../server/src/budget/ledger';
 import { localDayBefore, parseEntry, type SettleEntry } from '../../server/src/budget/ledgerEntry';
 import { LedgerState } from '../../server/src/budget/ledgerState';
-import { exportUsageCsv, usageCsvHeader, usageCsvRow } from '../../server/src/budget/usageCsv';
+import { exportUsageCsv, readSettledCalls, usageCsvHeader, usageCsvRow } from '../../server/src/budget/usageCsv';
 import { ExportUsageRequest, UsageRequest } from '../../server/src/protocol';
 import { startServerUnderTest } from './support/lspHarness';
 
@@ -111,7 +111,7 @@ test('the export lists the calls of a whole fold of the file: many days, damage,
   assert.ok(rows.some((row) => row.endsWith(',0.7,true,orphaned')));
   assert.ok(rows.some((row) => row.includes(',"claude,""odd""",')));
   assert.ok(!rows.some((row) => row.includes(',0.2,')));
-  assert.deepEqual((await ledger.settledCalls()).map((c) => c.id).slice(-1), [settled.id]);
+  assert.deepEqual((await readSettledCalls(ledger.path)).map((c) => c.id).slice(-1), [settled.id]);
 
   // The torn line completed: now the held call is settled, and listed.
   appendFileSync(ledger.path, torn.slice(70));

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Ledger } from '../../server/src/budget/ledger';
 import { localDay } from '../../server/src/budget/ledgerEntry';
+import { readSettledCalls } from '../../server/src/budget/usageCsv';
 
 function storage(): string {
   return mkdtempSync(join(tmpdir(), 'tollgate-journal-order-'));
@@ -115,7 +116,7 @@ test('4 processes racing for a budget that holds 2 calls never hold more, and al
     assert.deepEqual(new Set(report.seen), admitted);
   }
   const reader = await Ledger.open({ storageDir: dir });
-  assert.deepEqual(new Set((await reader.settledCalls()).map((c) => c.id)), admitted);
+  assert.deepEqual(new Set((await readSettledCalls(reader.path)).map((c) => c.id)), admitted);
   assert.equal(reader.status(budget).reservedUsd, 0);
   reader.close();
 

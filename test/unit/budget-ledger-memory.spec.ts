@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Ledger, type LedgerOptions } from '../../server/src/budget/ledger';
 import { localDayBefore } from '../../server/src/budget/ledgerEntry';
-import { exportUsageCsv } from '../../server/src/budget/usageCsv';
+import { exportUsageCsv, readSettledCalls } from '../../server/src/budget/usageCsv';
 
 const call = { provider: 'anthropic', model: 'claude-sonnet-5-5' };
 
@@ -77,7 +77,7 @@ test('only the open days keep their calls one by one; older days keep their tota
   await ledger.settle(now.id, { usd: 0.3, estimated: false, outcome: 'ok' });
   assert.equal(ledger.callsOn(localDayBefore(today, 3)).settled.length, 0);
   assert.equal(ledger.callsOn(localDayBefore(today, 0)).settled.length, 1);
-  const calls = await ledger.settledCalls();
+  const calls = await readSettledCalls(ledger.path);
   assert.equal(calls.length, 40 * 25 + 1);
   assert.deepEqual(calls.map((c) => c.at), [...calls.map((c) => c.at)].sort((a, b) => a - b));
   assert.equal(calls[0]?.id, `${localDayBefore(today, 40)}-0`);
@@ -104,7 +104,7 @@ test('a repeated settlement of a call whose day has closed counts nothing, for a
   const fresh = await open(dir, { now: () => today });
   for (const ledger of [live, fresh]) {
     assert.equal(ledger.history(11).find((d) => d.day === old)?.spentUsd, 0.4);
-    assert.deepEqual((await ledger.settledCalls()).map((c) => c.id), ['old']);
+    assert.deepEqual((await readSettledCalls(ledger.path)).map((c) => c.id), ['old']);
   }
   live.close();
   fresh.close();
@@ -152,7 +152,7 @@ test('a stalled call swept as an orphan before its day closed learns the worst c
   for (const ledger of [stalled, other, await open(dir, { now: () => now })]) {
     ledger.refresh();
     assert.equal(ledger.history(9).find((d) => d.day === day)?.spentUsd, 0.7);
-    assert.deepEqual((await ledger.settledCalls()).map((c) => [c.usd, c.outcome]), [[0.7, 'orphaned']]);
+    assert.deepEqual((await readSettledCalls(ledger.path)).map((c) => [c.usd, c.outcome]), [[0.7, 'orphaned']]);
   }
   stalled.close();
   other.close();

@@ -48,7 +48,7 @@
  *   newest days (by the lines' days, not the reader's clock, so every process drops the same ids at the
  *   same line) and per-day totals per model. A `settle` of a closed day counts only if its reservation is
  *   still open, which keeps "first settle wins" without remembering old ids. The CSV export
- *   (`settledCalls`, `usageCsv.ts`) folds the whole journal again in a state of its own instead of keeping
+ *   (`usageCsv.ts`) folds the whole journal again in a state of its own instead of keeping
  *   every call, reading it asynchronously a piece at a time so that it blocks no other request.
  * - Opening reads little (`ledgerCheckpoint.ts`): every 256 KiB of journal folded (checked at open, on each
  *   poll and at close) a process writes the fold's state with the journal offset it stands for to
@@ -68,7 +68,6 @@ import { readCheckpoint, removeAbandoned, writeCheckpoint } from './ledgerCheckp
 import { localDay, type LedgerEntry, type ReserveEntry, type SettleEntry, type SettleOutcome } from './ledgerEntry';
 import { type DayStatus, fits, LedgerState, type ModelSpend } from './ledgerState';
 import { roundUsd } from './prices';
-import { readSettledCalls } from './usageCsv';
 import { OrphanCheck, processIsAlive, thisHost, type ReservationOwner } from './processLiveness';
 import type { Usage } from '../protocol';
 
@@ -260,14 +259,6 @@ export class Ledger {
   /** Settled calls of `day`, oldest first, and the reservations still open on it. */
   callsOn(day: string): { settled: SettleEntry[]; pending: ReserveEntry[] } {
     return this.state.callsOn(day);
-  }
-
-  /**
-   * Every settled call, oldest first, read from the journal again (memory keeps only the open days'),
-   * without blocking the process while it reads (`usageCsv.ts`).
-   */
-  async settledCalls(): Promise<SettleEntry[]> {
-    return readSettledCalls(this.path);
   }
 
   /** Complete journal lines this ledger has read since it was opened (not those its checkpoint stood for). */

@@ -11,6 +11,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ledger } from '../../../server/src/budget/ledger';
+import { readSettledCalls } from '../../../server/src/budget/usageCsv';
 
 async function allArrived(barrier: string, stage: string, processes: number): Promise<void> {
   writeFileSync(join(barrier, `${stage}-${process.pid}`), '');
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   }
   await allArrived(barrier, 'done', Number(processes));
   ledger.refresh();
-  const seen = (await ledger.settledCalls()).map((call) => call.id);
+  const seen = (await readSettledCalls(ledger.path)).map((call) => call.id);
   ledger.close();
   let reopened = {};
   if (checkpointEvery) {
